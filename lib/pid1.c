@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * vb's own PID 1: reaps every process of the sandbox, forwards the signals
+ * it receives to the command, and exits with the command's status (128+N
+ * for a signal) as soon as the command ends.  Leaving then is deliberate:
+ * the kernel kills whatever the command left behind in the pid namespace.
+ * It also holds the --lock-file locks and the --sync-fd open.
+ */
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include "vb-internal.h"
+
+static volatile pid_t forward_to;
+
+/* A signal the terminal generated (SI_KERNEL) already reached the command
+ * through its process group; forwarding it would deliver it twice. */
+static void forward_signal(int sig, siginfo_t *si, void *uc _unused_)
+{
+	int saved = errno;
+
+	if (forward_to > 0 && si->si_code != SI_KERNEL)
+		(void)kill(forward_to, sig);
+	errno = saved;
+}
+
+/* Catchable signals a supervisor may send; SIGCHLD stays default for
+ * reaping, SIGKILL/SIGSTOP cannot be caught. */
+static const int forwarded[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGTERM,
+	SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGXCPU, SIGXFSZ, SIGVTALRM,
+	SIGPROF, SIGWINCH, SIGPOLL, SIGPWR, SIGSYS,
+};
+
+_Noreturn void pid1_run(struct vb_child *c, pid_t cmd)
+{
+	struct sigaction sa = { .sa_sigaction = forward_signal, .sa_flags = SA_RESTART | SA_SIGINFO };
+	int status = 1;
+
+	forward_to = cmd;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		(void)sigaction(forwarded[i], &sa, NULL);
+	(void)signal(SIGCHLD, SIG_DFL);
+	/* Without a pid namespace, orphans of the command still come here. */
+	(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	/* Nothing privileged stays running while the command does. */
+	(void)caps_drop_privileges(c, false);
+
+	for (;;) {
+		int st;
+		pid_t pid = waitpid(-1, &st, 0);
+
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break; /* ECHILD: nothing left */
+		}
+		if (pid == cmd) {
+			if (WIFEXITED(st))
+				status = WEXITSTATUS(st);
+			else if (WIFSIGNALED(st))
+				status = 128 + WTERMSIG(st);
+			break;
+		}
+	}
+	_exit(status);
+}

@@ -1,0 +1,898 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The engine: clone into the namespaces, step the child through setup over
+ * CLOEXEC pipes, wait, and undo.
+ *
+ * Parent                                Child (new namespaces)
+ *   validate, prepare modules             |
+ *   clone3 ------------------------------>| wait for "go"
+ *   uid/gid maps, cgroup, network, info   |
+ *   write "go" -------------------------->| mounts, pivot_root, locks,
+ *                                         | [fork PID 1], credentials,
+ *   read error pipe <---------------------| seccomp, exec (pipe closes)
+ *   EOF = running; a record = failed: format bwrap's message, reap, unwind.
+ *
+ * Everything the child needs (environment, capability sets, cwd) is built
+ * before clone, so the child allocates nothing.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/fsuid.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "vb-internal.h"
+
+#ifdef HAVE_SELINUX
+#include <selinux/selinux.h>
+#endif
+
+extern char **environ;
+
+static bool labels_supported(void)
+{
+#ifdef HAVE_SELINUX
+	return is_selinux_enabled() > 0;
+#else
+	return false;
+#endif
+}
+
+struct spawn_state {
+	struct vb_child child;
+	int go[2];  /* parent -> child: maps written, continue */
+	int err[2]; /* child -> parent: a vb_child_error, or EOF at exec */
+	char cwd[PATH_MAX];
+	char *tty;
+	char **envp;
+	char **argv; /* the command with --argv0 applied (shares strings) */
+};
+
+int vb_child_fail(struct vb_child *c, int stage, int op_index, int what, int arg, int error)
+{
+	if (error <= 0)
+		error = EIO;
+	c->ce.error = error;
+	c->ce.stage = stage;
+	c->ce.op_index = op_index;
+	c->ce.what = what;
+	c->ce.arg = arg;
+	return -error;
+}
+
+int vb_child_fail_err(struct vb_child *c, const vb_error *err, int error)
+{
+	size_t n = strnlen(err->message, sizeof(c->ce.text) - 1);
+
+	memcpy(c->ce.text, err->message, n);
+	c->ce.text[n] = '\0';
+	c->ce.quiet = err->error == 0;
+	return vb_child_fail(c, err->stage ? err->stage : VB_STAGE_NONE, err->op_index,
+			     VB_FAIL_TEXT, VB_TXT_SETUP, err->error ? err->error : error);
+}
+
+int vb_sandbox_add_waiter(struct vb_sandbox *sb, int fd, short events,
+			  int (*cb)(struct vb_sandbox *, struct vb_waiter *, short), void *data)
+{
+	if (sb->n_waiters >= VB_MAX_WAITERS)
+		return -ENOSPC;
+	sb->waiters[sb->n_waiters++] =
+		(struct vb_waiter){ .fd = fd, .events = events, .cb = cb, .data = data };
+	return 0;
+}
+
+/* ---- the child ------------------------------------------------------------ */
+
+_Noreturn static void child_die(struct spawn_state *st)
+{
+	(void)vb_write_all(st->err[1], &st->child.ce, sizeof(st->child.ce));
+	_exit(1);
+}
+
+static void close_config_fds(const vb_config *cfg)
+{
+	/* The fds vb consumed; anything else the caller passed stays open
+	 * for the command, and everything vb opened itself is CLOEXEC. */
+	int fds[] = { cfg->info_fd, cfg->json_status_fd, cfg->block_fd, cfg->userns_block_fd };
+
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+		if (fds[i] > 2)
+			(void)close(fds[i]);
+	for (size_t i = 0; i < cfg->n_seccomp_fds; i++)
+		if (cfg->seccomp_fds[i] > 2)
+			(void)close(cfg->seccomp_fds[i]);
+	for (size_t i = 0; i < cfg->n_ops; i++)
+		if (cfg->ops[i].fd > 2)
+			(void)close(cfg->ops[i].fd);
+}
+
+static int read_one_byte(int fd)
+{
+	char b;
+	ssize_t n;
+
+	do
+		n = read(fd, &b, 1);
+	while (n < 0 && errno == EINTR);
+	return n == 1 ? 0 : (n < 0 ? -errno : -EPIPE);
+}
+
+static int set_pdeathsig(struct vb_child *c)
+{
+	if (!c->cfg->die_with_parent)
+		return 0;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return vb_child_fail(c, VB_STAGE_PRIVS, -1, VB_FAIL_TEXT, VB_TXT_PDEATHSIG, errno);
+	/* The parent may already be gone: then the signal never comes. */
+	if (getppid() != c->parent_pid)
+		_exit(1);
+	return 0;
+}
+
+static int choose_cwd(struct spawn_state *st)
+{
+	struct vb_child *c = &st->child;
+	const vb_config *cfg = c->cfg;
+	const char *cwd = "/";
+
+	if (cfg->chdir_path) {
+		if (chdir(cfg->chdir_path) < 0)
+			return vb_child_fail(c, VB_STAGE_EXEC, -1, VB_FAIL_CHDIR, 0, errno);
+		cwd = cfg->chdir_path;
+	} else if (st->cwd[0] && chdir(st->cwd) == 0) {
+		cwd = st->cwd;
+	} else {
+		const char *home = NULL;
+
+		for (char **e = st->envp; *e; e++)
+			if (strncmp(*e, "HOME=", 5) == 0)
+				home = *e + 5;
+		if (home && chdir(home) == 0)
+			cwd = home;
+		else if (chdir("/") < 0)
+			return vb_child_fail(c, VB_STAGE_EXEC, -1, VB_FAIL_TEXT, VB_TXT_CHDIR_ROOT,
+					     errno);
+	}
+	snprintf(c->pwd_buf, sizeof(c->pwd_buf), "PWD=%s", cwd);
+	st->envp[c->pwd_index] = c->pwd_buf;
+	return 0;
+}
+
+static int take_locks(struct vb_child *c)
+{
+	const vb_config *cfg = c->cfg;
+
+	for (size_t i = 0; i < cfg->n_lock_files && i < ARRAY_SIZE(c->lock_fds); i++) {
+		struct flock l = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
+		int fd = open(cfg->lock_files[i], O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0)
+			return vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_LOCK_OPEN, (int)i, errno);
+		if (fcntl(fd, F_SETLK, &l) < 0)
+			return vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_LOCK, (int)i, errno);
+		c->lock_fds[c->n_lock_fds++] = fd;
+	}
+	return 0;
+}
+
+#define CHILD_TRY(st, expr)                    \
+	do {                                   \
+		if ((expr) < 0)                \
+			child_die(st);         \
+	} while (0)
+
+_Noreturn static void run_child(struct spawn_state *st)
+{
+	struct vb_child *c = &st->child;
+	const vb_config *cfg = c->cfg;
+	vb_error err = { 0 };
+	bool need_init;
+
+	vb_fault_child();
+	if (cfg->have_child_sigmask)
+		(void)sigprocmask(SIG_SETMASK, &cfg->child_sigmask, NULL);
+	(void)close(st->go[1]);
+	(void)close(st->err[0]);
+	/* The parent as this process sees it (0 across a new pid namespace).
+	 * A parent that died before this point closes the go pipe. */
+	c->parent_pid = getppid();
+	CHILD_TRY(st, set_pdeathsig(c));
+
+	/* The parent writes the id maps, sets up cgroup and network, then
+	 * says go.  EOF means it gave up: leave quietly. */
+	if (read_one_byte(st->go[0]) < 0)
+		_exit(1);
+	(void)close(st->go[0]);
+	if (vb_fault("child-go") < 0)
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_TEXT, VB_TXT_SETUP, EIO));
+	if (cfg->userns_block_fd >= 0) {
+		(void)read_one_byte(cfg->userns_block_fd);
+		(void)close(cfg->userns_block_fd);
+	}
+
+	if ((c->ns & VB_NS_NET) && !cfg->net && ns_loopback_up() < 0)
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_NETWORK, -1, VB_FAIL_TEXT,
+					    VB_TXT_LOOPBACK, errno));
+	c->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->proc_fd < 0)
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_TEXT, VB_TXT_PROC, errno));
+
+	CHILD_TRY(st, mnt_enter_base(c));
+	CHILD_TRY(st, mnt_apply_ops(c));
+	if (net_setup_child(c->sb, "/newroot", &err) < 0)
+		CHILD_TRY(st, vb_child_fail_err(c, &err, EIO));
+	/* Never the host's name, whatever the config says (bwrap's guard). */
+	if (cfg->hostname && !(c->ns & VB_NS_UTS))
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_TEXT,
+					    VB_TXT_HOSTNAME_HOST, EPERM));
+	if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_HOSTNAME, 0, errno));
+	CHILD_TRY(st, mnt_enter_newroot(c));
+	sup_mark(c->sb, VB_SUP_MOUNTS);
+	if (vb_fault("child-newroot") < 0)
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_TEXT, VB_TXT_PIVOT, EIO));
+	CHILD_TRY(st, take_locks(c));
+
+	if (cfg->userns2_fd >= 0 && setns(cfg->userns2_fd, CLONE_NEWUSER) < 0)
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, VB_FAIL_TEXT, VB_TXT_USERNS2,
+					    errno));
+	if (cfg->disable_userns && ns_disable_userns(c->proc_fd, c->sandbox_uid, c->sandbox_gid) < 0)
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, VB_FAIL_TEXT,
+					    VB_TXT_DISABLE_USERNS, errno));
+	if (cfg->assert_userns_disabled && unshare(CLONE_NEWUSER) == 0)
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, VB_FAIL_TEXT,
+					    VB_TXT_USERNS_NOT_DISABLED, EPERM));
+
+	/* bwrap's rule for when an init process is needed. */
+	need_init = !cfg->as_pid_1 &&
+		    ((c->ns & VB_NS_PID) || cfg->n_lock_files > 0 || cfg->sync_fd >= 0);
+	if (need_init) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			CHILD_TRY(st, vb_child_fail(c, VB_STAGE_EXEC, -1, VB_FAIL_TEXT,
+						    VB_TXT_FORK_PID1, errno));
+		if (pid > 0) {
+			/* Only the command reports; its exec closes the pipe. */
+			(void)close(st->err[1]);
+			close_config_fds(cfg);
+			pid1_run(c, pid);
+		}
+		for (size_t i = 0; i < c->n_lock_fds; i++)
+			(void)close(c->lock_fds[i]);
+		c->parent_pid = getppid();
+		CHILD_TRY(st, set_pdeathsig(c));
+	}
+
+	if (cfg->new_session && setsid() < 0)
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_EXEC, -1, VB_FAIL_TEXT, VB_TXT_SETSID, errno));
+	if (vb_fault("child-caps") < 0)
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, VB_FAIL_TEXT, VB_TXT_CAPS, EIO));
+	CHILD_TRY(st, caps_drop_privileges(c, true));
+	/* A credential change clears the parent-death signal. */
+	CHILD_TRY(st, set_pdeathsig(c));
+	CHILD_TRY(st, choose_cwd(st));
+	if (sup_apply_child(c->sb, &err) < 0 || pty_child(c->sb, &err) < 0)
+		CHILD_TRY(st, vb_child_fail_err(c, &err, EIO));
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, VB_FAIL_TEXT,
+					    VB_TXT_NO_NEW_PRIVS, errno));
+	if (cfg->block_fd >= 0)
+		(void)read_one_byte(cfg->block_fd);
+	/* --exec-label: the kernel interface setexeccon() uses, without its
+	 * allocation. */
+	if (cfg->exec_label &&
+	    vb_write_file_at(c->proc_fd, "thread-self/attr/exec", cfg->exec_label) < 0)
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_EXEC, -1, VB_FAIL_TEXT, VB_TXT_SETUP, errno));
+	close_config_fds(cfg);
+	if (c->proc_fd >= 0)
+		(void)close(c->proc_fd);
+	/* Last: once the filter is loaded, only exec is left to do. */
+	if (sec_apply_child(c->sb, &err) < 0)
+		CHILD_TRY(st, vb_child_fail_err(c, &err, EIO));
+	sup_mark(c->sb, VB_SUP_SECCOMP);
+
+	environ = st->envp;
+	execvp(cfg->argv[0], st->argv);
+	(void)vb_child_fail(c, VB_STAGE_EXEC, -1, VB_FAIL_EXEC, 0, errno);
+	child_die(st);
+}
+
+/* ---- the parent ----------------------------------------------------------- */
+
+static void spawn_state_free(struct spawn_state *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < 2; i++) {
+		if (st->go[i] >= 0)
+			(void)close(st->go[i]);
+		if (st->err[i] >= 0)
+			(void)close(st->err[i]);
+	}
+	if (st->envp) {
+		for (char **e = st->envp; *e; e++)
+			if (*e != st->child.pwd_buf)
+				free(*e);
+		free(st->envp);
+	}
+	free(st->argv);
+	free(st->tty);
+	caps_release(&st->child);
+	free(st);
+}
+
+static bool env_name_is(const char *entry, const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(entry, name, n) == 0 && entry[n] == '=';
+}
+
+/* environ + --clearenv/--setenv/--unsetenv in order, and a slot for PWD. */
+static int build_env(struct spawn_state *st, const vb_config *cfg)
+{
+	size_t n = 0, cap;
+	char **env;
+
+	for (char **e = environ; e && *e; e++)
+		n++;
+	cap = n + cfg->n_env + 2;
+	env = calloc(cap, sizeof(char *));
+	if (!env)
+		return -ENOMEM;
+	n = 0;
+	for (char **e = environ; e && *e; e++) {
+		if (!(env[n] = strdup(*e)))
+			goto oom;
+		n++;
+	}
+	for (size_t i = 0; i < cfg->n_env; i++) {
+		const struct vb_env_edit *ed = &cfg->env[i];
+		size_t w = 0;
+
+		if (ed->kind == VB_ENV_CLEAR) {
+			for (size_t k = 0; k < n; k++)
+				free(env[k]);
+			n = 0;
+			continue;
+		}
+		if (ed->kind == VB_ENV_SET) {
+			/* setenv(3) semantics, as bwrap edits its own
+			 * environment: a variable keeps its place. */
+			size_t len = strlen(ed->name) + strlen(ed->value) + 2, k;
+			char *entry = malloc(len);
+
+			if (!entry)
+				goto oom;
+			snprintf(entry, len, "%s=%s", ed->name, ed->value);
+			for (k = 0; k < n && !env_name_is(env[k], ed->name); k++)
+				;
+			if (k < n)
+				free(env[k]);
+			else
+				n++;
+			env[k] = entry;
+			continue;
+		}
+		for (size_t k = 0; k < n; k++) {
+			if (env_name_is(env[k], ed->name))
+				free(env[k]);
+			else
+				env[w++] = env[k];
+		}
+		n = w;
+	}
+	/* PWD is the directory the command really starts in (set in the
+	 * child); any inherited value is replaced. */
+	{
+		size_t w = 0;
+
+		for (size_t k = 0; k < n; k++) {
+			if (env_name_is(env[k], "PWD"))
+				free(env[k]);
+			else
+				env[w++] = env[k];
+		}
+		n = w;
+	}
+	st->child.pwd_index = (int)n;
+	env[n] = NULL; /* filled by the child; until then the list ends here */
+	env[n + 1] = NULL;
+	st->envp = env;
+	return 0;
+oom:
+	for (size_t k = 0; k < n; k++)
+		free(env[k]);
+	free(env);
+	return -ENOMEM;
+}
+
+static void undo_kill_child(void *data)
+{
+	struct vb_sandbox *sb = data;
+
+	if (sb->exited || sb->pid <= 0)
+		return;
+	if (sb->pidfd >= 0)
+		(void)syscall(SYS_pidfd_send_signal, sb->pidfd, SIGKILL, NULL, 0);
+	else
+		(void)kill(sb->pid, SIGKILL);
+	while (waitpid(sb->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	sb->exited = true;
+}
+
+static void undo_close_fd(void *data)
+{
+	int *fd = data;
+
+	if (*fd >= 0)
+		(void)close(*fd);
+	*fd = -1;
+}
+
+static bool host_is_root(void) { return getuid() == 0; }
+
+static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *err)
+{
+	vb_config *cfg = sb->cfg;
+	struct vb_child *c = &st->child;
+	struct vb_child_error ce;
+	unsigned long flags;
+	ssize_t n;
+	int r;
+
+	c->sb = sb;
+	c->cfg = cfg;
+	c->proc_fd = -1;
+	c->ce.op_index = -1;
+
+	/* Which namespaces.  An ordinary user needs a user namespace for
+	 * any of this, as in bwrap. */
+	c->ns = cfg->unshare | net_required_ns(cfg);
+	if (!host_is_root() && !cfg->is_privileged && cfg->userns_fd < 0)
+		c->ns |= VB_NS_USER;
+	if ((c->ns & VB_NS_CGROUP) && (cfg->unshare_try & VB_NS_CGROUP) &&
+	    access("/proc/self/ns/cgroup", F_OK) < 0)
+		c->ns &= ~(unsigned)VB_NS_CGROUP;
+
+	if (cfg->is_privileged && (c->ns & VB_NS_USER)) {
+		/* Setuid with a user namespace: nothing needs root, so give it
+		 * up now; the rest runs exactly as the user could run it. */
+		if (setresgid(cfg->real_gid, cfg->real_gid, cfg->real_gid) < 0 ||
+		    setresuid(cfg->real_uid, cfg->real_uid, cfg->real_uid) < 0)
+			return vb_err(err, VB_STAGE_PRIVS, -1, errno, "unable to drop privileges");
+		/* Stay ptrace/proc-writable for our own id-map writes. */
+		(void)prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+		cfg->is_privileged = false;
+	}
+	c->setuid_mode = cfg->is_privileged;
+	if (c->setuid_mode) {
+		/* User-supplied paths are resolved with the user's rights:
+		 * the kernel checks fsuid/fsgid, and drops the DAC-overriding
+		 * capabilities from the effective set while they are not 0. */
+		(void)setfsgid(cfg->real_gid);
+		(void)setfsuid(cfg->real_uid);
+	}
+	/* Any credential change (fsuid included) cleared the death signal
+	 * vb_run() asked for; ask again. */
+	if (cfg->die_with_parent && cfg->forward_signals)
+		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	c->userns = (c->ns & VB_NS_USER) || cfg->userns_fd >= 0;
+	c->sandbox_uid = cfg->have_uid ? cfg->uid : cfg->real_uid;
+	c->sandbox_gid = cfg->have_gid ? cfg->gid : cfg->real_gid;
+
+	if ((cfg->exec_label || cfg->file_label) && !labels_supported())
+		return vb_err(err, VB_STAGE_PREPARE, -1, 0, "labeling not supported on this system");
+
+	/* What the child needs, built now: it must not allocate. */
+	if (!getcwd(st->cwd, sizeof(st->cwd)))
+		st->cwd[0] = '\0';
+	if (isatty(1)) {
+		const char *t = ttyname(1);
+
+		if (t && !(st->tty = strdup(t)))
+			return vb_err(err, VB_STAGE_PREPARE, -1, ENOMEM, "Out of memory");
+	}
+	c->host_tty = st->tty;
+	r = build_env(st, cfg);
+	if (r < 0)
+		return vb_err(err, VB_STAGE_PREPARE, -1, -r, "Out of memory");
+	st->argv = calloc((size_t)cfg->argc + 1, sizeof(char *));
+	if (!st->argv)
+		return vb_err(err, VB_STAGE_PREPARE, -1, ENOMEM, "Out of memory");
+	for (int i = 0; i < cfg->argc; i++)
+		st->argv[i] = cfg->argv[i];
+	if (cfg->argv0)
+		st->argv[0] = cfg->argv0;
+	r = caps_prepare(c);
+	if (r < 0)
+		return vb_err(err, VB_STAGE_PREPARE, -1, -r, "Out of memory");
+
+	/* Joining namespaces given as fds happens in the caller, before the
+	 * clone, as bwrap does: the child is created inside them. */
+	if (cfg->userns_fd >= 0 && setns(cfg->userns_fd, CLONE_NEWUSER) < 0)
+		return vb_err(err, VB_STAGE_CLONE, -1, errno, "Joining specified user namespace failed");
+	if (cfg->pidns_fd >= 0 && setns(cfg->pidns_fd, CLONE_NEWPID) < 0)
+		return vb_err(err, VB_STAGE_CLONE, -1, errno, "Setting pidns failed");
+
+	/* Modules that work before the clone. */
+	if ((r = sec_prepare(sb, err)) < 0 || (r = pty_prepare(sb, err)) < 0 || /* sec: --pty */
+	    (r = cg_prepare(sb, err)) < 0 ||
+	    (r = net_prepare(sb, err)) < 0 || (r = sup_prepare(sb, err)) < 0)
+		return r;
+
+	if (vb_fault("spawn-pipes") < 0)
+		return vb_err(err, VB_STAGE_PREPARE, -1, EIO, "pipe2()");
+	if (pipe2(st->go, O_CLOEXEC) < 0 || pipe2(st->err, O_CLOEXEC) < 0)
+		return vb_err(err, VB_STAGE_PREPARE, -1, errno, "pipe2()");
+
+	if (vb_fault("spawn-clone") < 0)
+		return vb_err(err, VB_STAGE_CLONE, -1, EIO, "Creating new namespace failed");
+	flags = ns_clone_flags(c->ns);
+	sb->pid = ns_clone(flags, sb->cgroup_fd, &sb->pidfd);
+	if (sb->cgroup_fd >= 0 &&
+	    (sb->pid == -EINVAL || sb->pid == -EOPNOTSUPP || sb->pid == -EACCES || sb->pid == -EBUSY)) {
+		/* CLONE_INTO_CGROUP refused (older kernel, a delegation that
+		 * does not allow it): clone plainly, cg_attach() moves it. */
+		(void)close(sb->cgroup_fd);
+		sb->cgroup_fd = -1;
+		sb->pid = ns_clone(flags, -1, &sb->pidfd);
+	}
+	if (sb->pid == -EPERM || sb->pid == -EINVAL || sb->pid == -ENOSPC || sb->pid == -EUSERS) {
+		if ((c->ns & VB_NS_USER) && (cfg->unshare_try & VB_NS_USER) &&
+		    (host_is_root() || cfg->is_privileged)) {
+			/* --unshare-user-try: go on without one. */
+			c->ns &= ~(unsigned)VB_NS_USER;
+			c->userns = cfg->userns_fd >= 0;
+			sb->pid = ns_clone(ns_clone_flags(c->ns), sb->cgroup_fd, &sb->pidfd);
+		}
+	}
+	if (sb->pid < 0) {
+		int e = -sb->pid;
+
+		sb->pid = 0;
+		if (e == ENOSPC)
+			return vb_err(err, VB_STAGE_CLONE, -1, 0,
+				      "Creating new namespace failed: nesting depth or "
+				      "/proc/sys/user/max_*_namespaces exceeded (ENOSPC)");
+		if (e == EPERM && (c->ns & VB_NS_USER) && !host_is_root())
+			return vb_err(err, VB_STAGE_CLONE, -1, 0,
+				      "No permissions to create new namespace, likely because the "
+				      "kernel does not allow non-privileged user namespaces. "
+				      "Run 'vb --check-host' for the cause and a fix.");
+		return vb_err(err, VB_STAGE_CLONE, -1, e, "Creating new namespace failed");
+	}
+	if (sb->pid == 0)
+		run_child(st);
+
+	/* Parent.  From here on a failure kills and reaps the child. */
+	sb->ns = c->ns;
+	sup_mark(sb, VB_SUP_CLONE);
+	(void)pty_spawned(sb); /* sec: the slave is the child's now */
+	r = vb_rollback_push(&sb->rb, undo_kill_child, sb, false);
+	if (r < 0)
+		return vb_err(err, VB_STAGE_CLONE, -1, -r, "Out of memory");
+	r = vb_rollback_push(&sb->rb, undo_close_fd, &sb->pidfd, false);
+	if (r < 0)
+		return vb_err(err, VB_STAGE_CLONE, -1, -r, "Out of memory");
+	(void)close(st->go[0]);
+	st->go[0] = -1;
+	(void)close(st->err[1]);
+	st->err[1] = -1;
+
+	if ((c->ns & VB_NS_USER) && cfg->userns_block_fd < 0) {
+		r = vb_fault("spawn-idmap");
+		if (r == 0)
+			r = ns_write_id_maps(sb->pid, c->sandbox_uid, cfg->real_uid, c->sandbox_gid,
+					     cfg->real_gid, cfg->real_uid != 0);
+		if (r < 0)
+			return vb_err(err, VB_STAGE_IDMAP, -1, -r, "setting up uid map");
+	}
+	sup_mark(sb, VB_SUP_IDMAP);
+	if ((r = cg_attach(sb, err)) < 0 || (r = net_setup_parent(sb, err)) < 0)
+		return r;
+	sup_mark(sb, VB_SUP_NETWORK);
+	if (vb_fault("spawn-info") < 0)
+		return vb_err(err, VB_STAGE_PREPARE, -1, EIO, "Write to info_fd");
+	if ((r = status_write_info(sb, err)) < 0)
+		return r;
+	if ((r = sup_spawned(sb, err)) < 0)
+		return r;
+
+	if (vb_fault("spawn-go") < 0)
+		return vb_err(err, VB_STAGE_PREPARE, -1, EIO, "Can't write to child");
+	r = vb_write_all(st->go[1], "g", 1);
+	if (r < 0)
+		return vb_err(err, VB_STAGE_PREPARE, -1, -r, "Can't write to child");
+	(void)close(st->go[1]);
+	st->go[1] = -1;
+
+	/* EOF: the command's exec closed the last copy of the pipe. */
+	do
+		n = read(st->err[0], &ce, sizeof(ce));
+	while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)sizeof(ce)) {
+		vb_child_error_format(cfg, &ce, err);
+		return -ce.error;
+	}
+	if (n != 0) {
+		/* A short record: the child died mid-write. */
+		return vb_err(err, VB_STAGE_EXEC, -1, EPIPE, "Can't read from child");
+	}
+	sup_mark(sb, VB_SUP_EXEC);
+
+	if (c->setuid_mode && !cfg->net && !cfg->cg) {
+		/* Nothing left that needs root: wait as the user. */
+		(void)setresgid(cfg->real_gid, cfg->real_gid, cfg->real_gid);
+		(void)setresuid(cfg->real_uid, cfg->real_uid, cfg->real_uid);
+		if (cfg->die_with_parent && cfg->forward_signals)
+			(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	}
+	return 0;
+}
+
+VB_EXPORT int vb_spawn(vb_config *cfg, vb_sandbox **ret, vb_error *err)
+{
+	struct vb_sandbox *sb;
+	struct spawn_state *st;
+	int r;
+
+	if (!cfg || !ret)
+		return vb_err(err, VB_STAGE_CONFIG, -1, EINVAL, "invalid argument");
+	if (!cfg->validated) {
+		r = vb_config_validate(cfg, err);
+		if (r < 0)
+			return r;
+	}
+	sb = calloc(1, sizeof(*sb));
+	st = calloc(1, sizeof(*st));
+	if (!sb || !st) {
+		free(sb);
+		free(st);
+		return vb_err(err, VB_STAGE_PREPARE, -1, ENOMEM, "Out of memory");
+	}
+	st->go[0] = st->go[1] = st->err[0] = st->err[1] = -1;
+	sb->cfg = cfg;
+	sb->pidfd = -1;
+	sb->cgroup_fd = -1;
+	(void)clock_gettime(CLOCK_MONOTONIC, &sb->start);
+
+	r = spawn_start(sb, st, err);
+	spawn_state_free(st);
+	if (r < 0) {
+		sup_setup_failed(sb, err);
+		vb_rollback_unwind(&sb->rb);
+		if (sb->cgroup_fd >= 0)
+			(void)close(sb->cgroup_fd);
+		free(sb);
+		return r;
+	}
+	*ret = sb;
+	return 0;
+}
+
+VB_EXPORT pid_t vb_sandbox_pid(const vb_sandbox *sb) { return sb ? sb->pid : -1; }
+
+VB_EXPORT int vb_sandbox_pidfd(const vb_sandbox *sb)
+{
+	if (!sb)
+		return -EINVAL;
+	return sb->pidfd >= 0 ? sb->pidfd : -EOPNOTSUPP;
+}
+
+VB_EXPORT int vb_sandbox_kill(vb_sandbox *sb, int sig)
+{
+	if (!sb || sb->exited)
+		return -ESRCH;
+	if (sb->pidfd >= 0) {
+		if (syscall(SYS_pidfd_send_signal, sb->pidfd, sig, NULL, 0) < 0)
+			return -errno;
+		return 0;
+	}
+	return kill(sb->pid, sig) < 0 ? -errno : 0;
+}
+
+/* Signals the outer process passes on (see pid1.c for the inner side). */
+static const int outer_forwarded[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGTERM, SIGCONT, SIGWINCH, SIGURG,
+	SIGPWR,
+};
+
+static void exit_from_status(vb_exit *ex, int st)
+{
+	if (WIFEXITED(st)) {
+		ex->exit_code = WEXITSTATUS(st);
+		ex->signal = 0;
+		ex->status = ex->exit_code;
+		ex->reason = VB_EXIT_EXITED;
+	} else {
+		ex->exit_code = -1;
+		ex->signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+		ex->status = 128 + ex->signal;
+		ex->reason = VB_EXIT_SIGNALED;
+	}
+}
+
+VB_EXPORT int vb_sandbox_wait(vb_sandbox *sb, vb_exit *ret, vb_error *err)
+{
+	vb_config *cfg;
+	sigset_t mask, old;
+	int sfd = -1, r = 0;
+	bool blocked = false;
+
+	if (!sb)
+		return vb_err(err, VB_STAGE_WAIT, -1, EINVAL, "invalid argument");
+	cfg = sb->cfg;
+	if (sb->exited) {
+		if (ret)
+			*ret = sb->exit;
+		return 0;
+	}
+	if (cfg->forward_signals) {
+		sigemptyset(&mask);
+		for (size_t i = 0; i < ARRAY_SIZE(outer_forwarded); i++)
+			sigaddset(&mask, outer_forwarded[i]);
+		if (sigprocmask(SIG_BLOCK, &mask, &old) == 0) {
+			blocked = true;
+			sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+		}
+	}
+
+	while (!sb->exited) {
+		struct pollfd pfd[VB_MAX_WAITERS + 2];
+		size_t np = 0;
+		int st;
+
+		pfd[np++] = (struct pollfd){ .fd = sb->pidfd, .events = POLLIN };
+		if (sfd >= 0)
+			pfd[np++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+		for (size_t i = 0; i < sb->n_waiters; i++)
+			pfd[np++] = (struct pollfd){ .fd = sb->waiters[i].fd,
+						     .events = sb->waiters[i].events };
+		if (sb->pidfd < 0) {
+			/* No pidfd (old kernel): block in waitpid. */
+			pid_t p = waitpid(sb->pid, &st, 0);
+
+			if (p < 0 && errno == EINTR)
+				continue;
+			if (p < 0) {
+				r = vb_err(err, VB_STAGE_WAIT, -1, errno, "waitpid");
+				break;
+			}
+			exit_from_status(&sb->exit, st);
+			sb->exited = true;
+			break;
+		}
+		if (poll(pfd, np, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			r = vb_err(err, VB_STAGE_WAIT, -1, errno, "poll");
+			break;
+		}
+		if (pfd[0].revents) {
+			pid_t p;
+
+			do
+				p = waitpid(sb->pid, &st, 0);
+			while (p < 0 && errno == EINTR);
+			if (p < 0) {
+				r = vb_err(err, VB_STAGE_WAIT, -1, errno, "waitpid");
+				break;
+			}
+			exit_from_status(&sb->exit, st);
+			sb->exited = true;
+			break;
+		}
+		if (sfd >= 0 && pfd[1].revents) {
+			struct signalfd_siginfo si;
+
+			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+				/* A terminal's signal already reached the command
+				 * through the process group, unless it has a
+				 * session of its own. */
+				if (si.ssi_code == SI_KERNEL && !cfg->new_session)
+					continue;
+				if (vb_sandbox_kill(sb, (int)si.ssi_signo) == 0)
+					sup_event_signal(sb, (int)si.ssi_signo);
+			}
+		}
+		for (size_t i = 0, k = sfd >= 0 ? 2 : 1; i < sb->n_waiters; i++, k++) {
+			struct vb_waiter *w = &sb->waiters[i];
+
+			if (pfd[k].revents && w->cb && (r = w->cb(sb, w, pfd[k].revents)) < 0)
+				break;
+		}
+		if (r < 0) {
+			(void)vb_err(err, VB_STAGE_WAIT, -1, -r, "wait");
+			break;
+		}
+	}
+	if (sfd >= 0)
+		(void)close(sfd);
+	if (blocked)
+		(void)sigprocmask(SIG_SETMASK, &old, NULL);
+	if (r < 0)
+		return r;
+	if (sb->timed_out) {
+		sb->exit.reason = VB_EXIT_TIMEOUT;
+		sb->exit.status = 124;
+	} else if (sb->oom) {
+		sb->exit.reason = VB_EXIT_OOM;
+	}
+	sup_exited(sb);
+	status_write_exit(sb, sb->exit.status);
+	if (ret)
+		*ret = sb->exit;
+	return 0;
+}
+
+VB_EXPORT vb_sandbox *vb_sandbox_free(vb_sandbox *sb)
+{
+	if (!sb)
+		return NULL;
+	/* Kills and reaps a sandbox still running, then removes what setup
+	 * created (cgroup, network, ...), newest first. */
+	vb_rollback_unwind(&sb->rb);
+	if (sb->cgroup_fd >= 0)
+		(void)close(sb->cgroup_fd);
+	free(sb);
+	return NULL;
+}
+
+VB_EXPORT int vb_run(vb_config *cfg, int *ret_status, vb_error *err)
+{
+	vb_sandbox *sb = NULL;
+	vb_exit ex = { 0 };
+	sigset_t mask, old;
+	bool blocked;
+	int r;
+
+	if (!cfg)
+		return vb_err(err, VB_STAGE_CONFIG, -1, EINVAL, "invalid argument");
+	/* A parent that ignored SIGCHLD must not break reaping (bwrap 0.10). */
+	(void)signal(SIGCHLD, SIG_DFL);
+	if (cfg->die_with_parent)
+		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	cfg->forward_signals = true;
+	/* The forwarded signals stay blocked from spawn to the end of the
+	 * teardown: a second SIGTERM (timeout(1) signals both vb and its
+	 * group) must not kill vb between the command's end and the removal
+	 * of what setup made.  Pending ones are for a sandbox that is gone. */
+	sigemptyset(&mask);
+	for (size_t i = 0; i < ARRAY_SIZE(outer_forwarded); i++)
+		sigaddset(&mask, outer_forwarded[i]);
+	blocked = sigprocmask(SIG_BLOCK, &mask, &old) == 0;
+	if (blocked) {
+		/* The sandbox starts with the caller's mask, not this one. */
+		cfg->child_sigmask = old;
+		cfg->have_child_sigmask = true;
+	}
+	r = vb_spawn(cfg, &sb, err);
+	if (r == 0) {
+		r = vb_sandbox_wait(sb, &ex, err);
+		sb = vb_sandbox_free(sb);
+	}
+	if (blocked) {
+		struct timespec zero = { 0, 0 };
+
+		while (sigtimedwait(&mask, NULL, &zero) > 0)
+			;
+		(void)sigprocmask(SIG_SETMASK, &old, NULL);
+	}
+	if (r < 0)
+		return r;
+	if (ret_status)
+		*ret_status = ex.status;
+	return 0;
+}
