@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * --pty: the command gets a pseudo-terminal of its own (session leader with
+ * it as controlling terminal), so that it can't push input into the
+ * caller's terminal (TIOCSTI) and job control still works inside.  The
+ * parent puts the caller's terminal in raw mode and relays both ways from
+ * its wait loop; the terminal is restored by a rollback step, which runs on
+ * every way out of the sandbox (end, setup failure, vb_sandbox_free()).
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+
+#include "sec-internal.h"
+
+/* Per-sandbox relay state (an undo record owns it). */
+struct pty_state {
+	int master, slave;
+	bool restore;
+	struct termios saved;
+};
+
+/* The child's slave fd (set by pty_prepare(), read by pty_child() in the
+ * clone of the same process image). */
+static int child_slave = -1;
+static struct pty_state *cur;
+
+VB_EXPORT int vb_config_pty(vb_config *cfg, vb_error *err)
+{
+	struct vb_sec_config *sec;
+	int r;
+
+	r = sec_begin(cfg, true, err, &sec);
+	if (r < 0)
+		return r;
+	sec->pty = true;
+	return 0;
+}
+
+static void sync_winsize(struct pty_state *ps)
+{
+	struct winsize ws;
+
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+		(void)ioctl(ps->master, TIOCSWINSZ, &ws);
+}
+
+static int copy_out(struct pty_state *ps)
+{
+	char buf[4096];
+	ssize_t n = read(ps->master, buf, sizeof(buf));
+
+	if (n > 0)
+		return vb_write_all(STDOUT_FILENO, buf, (size_t)n) < 0 ? 0 : 1;
+	return n < 0 && errno == EAGAIN ? 1 : 0;
+}
+
+static void undo_pty(void *data)
+{
+	struct pty_state *ps = data;
+
+	if (ps->master >= 0) {
+		/* What the command wrote last is still in the pty. */
+		(void)fcntl(ps->master, F_SETFL, O_NONBLOCK);
+		while (copy_out(ps) > 0)
+			;
+	}
+	if (ps->restore)
+		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &ps->saved);
+	if (ps->master >= 0)
+		(void)close(ps->master);
+	if (ps->slave >= 0)
+		(void)close(ps->slave);
+	if (cur == ps)
+		cur = NULL;
+	child_slave = -1;
+}
+
+static int on_master(struct vb_sandbox *sb _unused_, struct vb_waiter *w, short revents)
+{
+	struct pty_state *ps = w->data;
+
+	sync_winsize(ps);
+	if ((revents & POLLIN) && copy_out(ps) > 0)
+		return 0;
+	/* EOF/EIO: every holder of the slave closed it; stop polling. */
+	w->fd = -1;
+	return 0;
+}
+
+static int on_stdin(struct vb_sandbox *sb _unused_, struct vb_waiter *w, short revents)
+{
+	struct pty_state *ps = w->data;
+	char buf[4096];
+	ssize_t n;
+
+	sync_winsize(ps);
+	if (revents & POLLIN) {
+		n = read(STDIN_FILENO, buf, sizeof(buf));
+		if (n > 0) {
+			(void)vb_write_all(ps->master, buf, (size_t)n);
+			return 0;
+		}
+	}
+	w->fd = -1; /* caller's terminal went away */
+	return 0;
+}
+
+/* Parent, before clone (called next to sec_prepare()). */
+int pty_prepare(struct vb_sandbox *sb, vb_error *err)
+{
+	const struct vb_sec_config *sec = sb->cfg->sec;
+	struct pty_state *ps;
+	struct termios raw;
+	char name[128];
+	int r;
+
+	if (!sec || !sec->pty)
+		return 0;
+	if (!isatty(STDIN_FILENO))
+		return vb_err(err, VB_STAGE_PREPARE, -1, 0,
+			      "--pty needs a terminal on stdin (stdin is not a tty)");
+	ps = calloc(1, sizeof(*ps));
+	if (!ps)
+		return vb_err(err, VB_STAGE_PREPARE, -1, ENOMEM, "Out of memory");
+	ps->slave = -1;
+	ps->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	r = vb_rollback_push(&sb->rb, undo_pty, ps, true);
+	if (r < 0)
+		return vb_err(err, VB_STAGE_PREPARE, -1, -r, "Out of memory");
+	if (ps->master < 0 || grantpt(ps->master) < 0 || unlockpt(ps->master) < 0 ||
+	    ptsname_r(ps->master, name, sizeof(name)) != 0)
+		return vb_err(err, VB_STAGE_PREPARE, -1, errno, "Can't create a pseudo-terminal");
+	ps->slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (ps->slave < 0)
+		return vb_err(err, VB_STAGE_PREPARE, -1, errno, "Can't open %s", name);
+	if (tcgetattr(STDIN_FILENO, &ps->saved) == 0) {
+		(void)tcsetattr(ps->slave, TCSANOW, &ps->saved);
+		raw = ps->saved;
+		cfmakeraw(&raw);
+		if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0)
+			ps->restore = true;
+	}
+	sync_winsize(ps);
+	(void)fcntl(ps->master, F_SETFL, O_NONBLOCK);
+	if (vb_sandbox_add_waiter(sb, ps->master, POLLIN, on_master, ps) < 0 ||
+	    vb_sandbox_add_waiter(sb, STDIN_FILENO, POLLIN, on_stdin, ps) < 0)
+		return vb_err(err, VB_STAGE_PREPARE, -1, ENOSPC, "Too many waiters");
+	child_slave = ps->slave;
+	cur = ps;
+	return 0;
+}
+
+/* Parent, after clone: the slave belongs to the child now. */
+int pty_spawned(struct vb_sandbox *sb _unused_)
+{
+	if (cur && cur->slave >= 0) {
+		(void)close(cur->slave);
+		cur->slave = -1;
+	}
+	return 0;
+}
+
+/* Child, just before exec: a session of its own, the pty as controlling
+ * terminal and as stdio. */
+int pty_child(struct vb_sandbox *sb, vb_error *err)
+{
+	const struct vb_sec_config *sec = sb->cfg->sec;
+
+	if (!sec || !sec->pty || child_slave < 0)
+		return 0;
+	if (setsid() < 0 && errno != EPERM)
+		return vb_err(err, VB_STAGE_EXEC, -1, errno, "setsid");
+	if (ioctl(child_slave, TIOCSCTTY, 0) < 0)
+		return vb_err(err, VB_STAGE_EXEC, -1, errno, "Can't make the pty the controlling terminal");
+	for (int fd = 0; fd <= 2; fd++)
+		if (dup2(child_slave, fd) < 0)
+			return vb_err(err, VB_STAGE_EXEC, -1, errno, "dup2");
+	if (child_slave > 2)
+		(void)close(child_slave);
+	return 0;
+}

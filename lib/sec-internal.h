@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef VB_SEC_INTERNAL_H
+#define VB_SEC_INTERNAL_H
+#include <linux/filter.h>
+#include <stdint.h>
+
+#include "vb-internal.h"
+
+/* One BPF program, ready for prctl(PR_SET_SECCOMP). */
+struct vb_bpf_prog {
+	struct sock_filter *insns;
+	unsigned short len;
+};
+
+/* Actions of a policy rule and of --seccomp-default-action. */
+enum sec_action {
+	SEC_UNSET = 0,
+	SEC_ALLOW,
+	SEC_ERRNO, /* with an errno */
+	SEC_KILL,
+	SEC_LOG,
+};
+
+/* One line of a policy, or one --seccomp-allow/--seccomp-deny: name is a
+ * syscall or "@group", checked when the rule was added. */
+struct sec_rule {
+	enum sec_action action;
+	int error;     /* SEC_ERRNO */
+	char name[40];
+};
+
+#define SEC_MAX_RULES 4096
+
+/* Module state (cfg->sec).  Rules are kept in argv order: the policies'
+ * lines, then the allow/deny options, last one wins per syscall.  The
+ * filters are compiled by sec_prepare() (parent, before clone), so that
+ * sec_apply_child() only calls prctl()/landlock syscalls. */
+struct vb_sec_config {
+	struct sec_rule *rules;
+	size_t n_rules, cap_rules;
+	bool have_policy;           /* a policy or allow/deny was given */
+	enum sec_action policy_default; /* last policy's "default" line */
+	int policy_default_errno;
+	enum sec_action default_action; /* --seccomp-default-action */
+	int default_errno;
+
+	/* Compiled: policy filters (loaded first), then bwrap's raw programs. */
+	struct vb_bpf_prog *pol_progs;
+	size_t n_pol_progs;
+	struct vb_bpf_prog *progs;
+	size_t n_progs;
+
+	/* Landlock (lib/landlock.c). */
+	bool landlock, landlock_strict;
+	unsigned landlock_scope;    /* SEC_LL_SCOPE_* */
+	int landlock_abi;           /* found by sec_prepare() */
+
+	/* --pty (lib/pty.c) */
+	bool pty;
+};
+
+#define SEC_LL_SCOPE_ABSTRACT_UNIX (1u << 0)
+#define SEC_LL_SCOPE_SIGNAL (1u << 1)
+
+struct vb_sec_config *sec_get(vb_config *cfg);
+int sec_begin(vb_config *cfg, bool ok, vb_error *err, struct vb_sec_config **ret);
+
+/* lib/landlock.c */
+int ll_abi(void);
+int ll_prepare(struct vb_sandbox *sb, vb_error *err);
+int ll_apply_child(struct vb_sandbox *sb, vb_error *err);
+
+#endif

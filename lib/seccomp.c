@@ -1,0 +1,1103 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Seccomp: readable policies compiled with libseccomp, and bwrap's raw BPF
+ * programs (--seccomp FD, --add-seccomp-fd FD).
+ *
+ * Everything is read and compiled in the parent before clone, so that the
+ * child only calls prctl().  Filters are loaded as the last step before
+ * exec, after the capabilities were dropped and no_new_privs was set:
+ * first the policy's filters, then bwrap's raw programs in order.
+ *
+ * A policy is two filters, because the kernel runs every filter and keeps
+ * the most restrictive answer:
+ *   1. argument checks (ioctl TIOCSTI/TIOCLINUX, clone/unshare with
+ *      CLONE_NEWUSER), default allow, so they hold whatever 2. allows;
+ *   2. the syscall table: one action per syscall name, a default for the
+ *      rest, behind a prefix that gives syscalls newer than this libseccomp
+ *      ENOSYS (so that a newer libc falls back) instead of the default's
+ *      EPERM or kill.
+ * Load order: 1., bwrap's raw programs, then 2. last, because a policy may
+ * deny prctl() itself (minimal, or a kill default) and nothing could be
+ * loaded after it.  On a tie between two errnos the newest filter wins, so
+ * the policy's errno is the one the command sees.
+ */
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/fsuid.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+
+#include "sec-internal.h"
+
+struct vb_sec_config *sec_get(vb_config *cfg)
+{
+	if (!cfg->sec) {
+		cfg->sec = calloc(1, sizeof(*cfg->sec));
+		if (cfg->sec)
+			cfg->sec->landlock_abi = -1;
+	}
+	return cfg->sec;
+}
+
+/* How every security setter starts: its argument present (ok), bwrap's
+ * per-option checks, then the module state. */
+int sec_begin(vb_config *cfg, bool ok, vb_error *err, struct vb_sec_config **ret)
+{
+	int r;
+
+	if (!cfg || !ok)
+		return vb_err(err, VB_STAGE_CONFIG, -1, EINVAL, "Invalid argument");
+	r = vb_config_option(cfg, err);
+	if (r < 0)
+		return r;
+	*ret = sec_get(cfg);
+	if (!*ret)
+		return vb_err(err, VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory");
+	return 0;
+}
+
+/* ---- groups and built-in policies ------------------------------------------ */
+
+struct sec_group {
+	const char *name;
+	const char *members; /* space-separated syscalls and @groups */
+};
+
+/* In systemd's spirit (systemd.exec(5), SystemCallFilter=).  Names this
+ * libseccomp does not know on any arch are skipped when compiling. */
+static const struct sec_group groups[] = {
+	{ "@aio", "io_cancel io_destroy io_getevents io_pgetevents io_pgetevents_time64 io_setup "
+		  "io_submit io_uring_enter io_uring_register io_uring_setup" },
+	{ "@base", "arch_prctl brk clock_getres clock_getres_time64 clock_gettime "
+		   "clock_gettime64 clock_nanosleep clock_nanosleep_time64 execve exit exit_group "
+		   "futex futex_time64 futex_waitv get_robust_list get_thread_area getegid getegid32 "
+		   "geteuid geteuid32 getgid getgid32 getgroups getgroups32 getpgid getpgrp getpid "
+		   "getppid getrandom getresgid getresgid32 getresuid getresuid32 getrlimit getsid "
+		   "gettid gettimeofday getuid getuid32 membarrier mmap mmap2 mprotect munmap "
+		   "nanosleep pause prlimit64 restart_syscall rseq rt_sigreturn sched_getaffinity "
+		   "sched_yield set_robust_list set_thread_area set_tid_address sigreturn sysinfo "
+		   "time ugetrlimit uname" },
+	{ "@basic-io", "_llseek close close_range dup dup2 dup3 lseek pread64 preadv preadv2 "
+		       "pwrite64 pwritev pwritev2 read readv write writev" },
+	{ "@bpf", "bpf" },
+	{ "@chown", "chown chown32 fchown fchown32 fchownat lchown lchown32" },
+	{ "@clock", "adjtimex clock_adjtime clock_adjtime64 clock_settime clock_settime64 "
+		    "settimeofday stime" },
+	{ "@cpu-emulation", "modify_ldt subpage_prot switch_endian vm86 vm86old" },
+	{ "@debug", "kcmp lookup_dcookie perf_event_open pidfd_getfd process_vm_readv "
+		    "process_vm_writev ptrace rtas s390_runtime_instr sys_debug_setcontext" },
+	{ "@file-system", "access chdir chmod close creat faccessat faccessat2 fallocate fchdir "
+			  "fchmod fchmodat fchmodat2 fcntl fcntl64 fgetxattr flistxattr "
+			  "fremovexattr fsetxattr fstat fstat64 fstatat64 fstatfs fstatfs64 "
+			  "ftruncate ftruncate64 futimesat getcwd getdents getdents64 getxattr "
+			  "inotify_add_watch inotify_init inotify_init1 inotify_rm_watch lgetxattr "
+			  "link linkat listxattr llistxattr lremovexattr lsetxattr lstat lstat64 "
+			  "mkdir mkdirat mknod mknodat newfstatat oldfstat oldlstat oldstat open "
+			  "openat openat2 readlink readlinkat removexattr rename renameat renameat2 "
+			  "rmdir setxattr stat stat64 statfs statfs64 statx symlink symlinkat "
+			  "truncate truncate64 umask unlink unlinkat utime utimensat "
+			  "utimensat_time64 utimes" },
+	{ "@io-event", "_newselect epoll_create epoll_create1 epoll_ctl epoll_ctl_old "
+		       "epoll_pwait epoll_pwait2 epoll_wait epoll_wait_old eventfd eventfd2 poll "
+		       "ppoll ppoll_time64 pselect6 pselect6_time64 select" },
+	{ "@ipc", "ipc memfd_create mq_getsetattr mq_notify mq_open mq_timedreceive "
+		  "mq_timedreceive_time64 mq_timedsend mq_timedsend_time64 mq_unlink msgctl msgget "
+		  "msgrcv msgsnd pipe pipe2 semctl semget semop semtimedop semtimedop_time64 shmat "
+		  "shmctl shmdt shmget" },
+	{ "@keyring", "add_key keyctl request_key" },
+	{ "@memory", "brk get_mempolicy madvise mbind membarrier mincore mlock mlock2 mlockall "
+		     "mmap mmap2 mprotect mremap msync munlock munlockall munmap pkey_alloc "
+		     "pkey_free pkey_mprotect set_mempolicy" },
+	{ "@module", "delete_module finit_module init_module" },
+	{ "@mount", "chroot fsconfig fsmount fsopen fspick mount mount_setattr move_mount "
+		    "open_tree pivot_root umount umount2" },
+	{ "@network-io", "accept accept4 bind connect getpeername getsockname getsockopt listen "
+			 "recv recvfrom recvmmsg recvmmsg_time64 recvmsg send sendmmsg sendmsg "
+			 "sendto setsockopt shutdown socket socketcall socketpair" },
+	{ "@obsolete", "_sysctl afs_syscall bdflush break create_module ftime get_kernel_syms "
+		       "getpmsg gtty idle lock mpx prof profil putpmsg query_module security "
+		       "sgetmask ssetmask stty sysfs tuxcall ulimit uselib ustat vserver" },
+	{ "@privileged", "@chown @clock @module @raw-io @reboot @swap _sysctl acct bpf capset "
+			 "chroot fanotify_init fanotify_mark nfsservctl open_by_handle_at "
+			 "pivot_root quotactl setdomainname setfsuid setfsuid32 setgroups "
+			 "setgroups32 sethostname setresuid setresuid32 setreuid setreuid32 "
+			 "setuid setuid32 vhangup" },
+	{ "@process", "capget clone clone3 execve execveat fork getrusage kill pidfd_open "
+		      "pidfd_send_signal prctl rt_sigqueueinfo rt_tgsigqueueinfo setns "
+		      "swapcontext tgkill times tkill unshare vfork wait4 waitid waitpid" },
+	{ "@raw-io", "ioperm iopl pciconfig_iobase pciconfig_read pciconfig_write "
+		     "s390_pci_mmio_read s390_pci_mmio_write" },
+	{ "@reboot", "kexec_file_load kexec_load reboot" },
+	{ "@resources", "ioprio_set mbind migrate_pages move_pages nice sched_setaffinity "
+			"sched_setattr sched_setparam sched_setscheduler set_mempolicy "
+			"setpriority setrlimit" },
+	{ "@setuid", "setgid setgid32 setgroups setgroups32 setregid setregid32 setresgid "
+		     "setresgid32 setresuid setresuid32 setreuid setreuid32 setuid setuid32" },
+	{ "@signal", "rt_sigaction rt_sigpending rt_sigprocmask rt_sigsuspend rt_sigtimedwait "
+		     "rt_sigtimedwait_time64 sigaction sigaltstack signal signalfd signalfd4 "
+		     "sigpending sigprocmask sigsuspend" },
+	{ "@swap", "swapoff swapon" },
+	{ "@sync", "fdatasync fsync msync sync sync_file_range sync_file_range2 syncfs" },
+	{ "@timer", "alarm getitimer setitimer timer_create timer_delete timer_getoverrun "
+		    "timer_gettime timer_gettime64 timer_settime timer_settime64 timerfd_create "
+		    "timerfd_gettime timerfd_gettime64 timerfd_settime timerfd_settime64 times" },
+	/* Not syscalls: argument checks (filter 2). */
+	{ "@userns", "" },  /* clone/unshare with CLONE_NEWUSER; clone3 gets ENOSYS */
+	{ "@tiocsti", "" }, /* ioctl(TIOCSTI) and ioctl(TIOCLINUX) */
+};
+
+/* Built-in policies, in the syntax a policy file uses (what
+ * --seccomp-policy-dump prints and --seccomp-learn writes). */
+struct sec_builtin {
+	const char *name;
+	const char *text;
+};
+
+#define MINIMAL_RULES                                                                        \
+	"allow @base @basic-io @memory @signal @timer @io-event @sync\n"                     \
+	"allow fstat fstat64 newfstatat statx fcntl fcntl64 ioctl getcwd sched_getparam\n" \
+	"allow sched_getscheduler getpriority getrusage madvise sendfile splice tee\n"     \
+	"allow copy_file_range readahead fadvise64 fadvise64_64 flock\n"
+
+#define BUILD_RULES                                                                          \
+	"allow @file-system @process @ipc @chown @aio\n"                                     \
+	"allow personality sched_setaffinity setpgid setsid setpriority setrlimit prlimit64\n" \
+	"allow socketpair getsockopt setsockopt sendmsg recvmsg shutdown\n"                  \
+	"allow name_to_handle_at statfs fstatfs memfd_create\n"                              \
+	"deny @userns @tiocsti\n"
+
+static const struct sec_builtin builtins[] = {
+	{ "default",
+	  "# What a desktop application or a build needs: everything except the\n"
+	  "# usual escape and kernel-attack surface.\n"
+	  "default allow\n"
+	  "deny @mount @module @reboot @swap @raw-io @clock @obsolete @cpu-emulation:EPERM\n"
+	  "deny @keyring @debug @bpf userfaultfd acct quotactl nfsservctl:EPERM\n"
+	  "deny open_by_handle_at name_to_handle_at lookup_dcookie vhangup syslog:EPERM\n"
+	  "deny fanotify_init setdomainname sethostname:EPERM\n"
+	  "deny @userns @tiocsti\n" },
+	{ "minimal",
+	  "# Compute and file I/O on the fds the command was given.\n"
+	  "default eperm\n" MINIMAL_RULES "deny @tiocsti\n" },
+	{ "build",
+	  "# minimal, plus process creation, file creation and exec.\n"
+	  "default eperm\n" MINIMAL_RULES BUILD_RULES },
+	{ "network",
+	  "# build, plus sockets.\n"
+	  "default eperm\n" MINIMAL_RULES BUILD_RULES "allow @network-io\n" },
+};
+
+/* ---- names ------------------------------------------------------------------- */
+
+static const struct sec_group *find_group(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(groups); i++)
+		if (strcmp(groups[i].name, name) == 0)
+			return &groups[i];
+	return NULL;
+}
+
+/* A name libseccomp knows on any arch, or one of the groups lists (a
+ * syscall of an arch this libseccomp is too old for). */
+static bool syscall_known(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR)
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(groups); i++) {
+		const char *p = groups[i].members;
+
+		while ((p = strstr(p, name))) {
+			if ((p == groups[i].members || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0))
+				return true;
+			p += n;
+		}
+	}
+	return false;
+}
+
+static unsigned edit_distance(const char *a, const char *b)
+{
+	unsigned row[64], prev, tmp;
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la >= 63 || lb >= 63)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = (unsigned)i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned best = prev + (a[i - 1] != b[j - 1]);
+
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			tmp = row[j];
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	return row[lb];
+}
+
+struct near {
+	char names[3][40];
+	unsigned dist[3];
+	size_t n;
+};
+
+static void near_add(struct near *nr, const char *name, unsigned d)
+{
+	size_t i;
+
+	for (i = 0; i < nr->n; i++)
+		if (strcmp(nr->names[i], name) == 0)
+			return;
+	if (nr->n == 3 && d >= nr->dist[2])
+		return;
+	if (nr->n < 3)
+		nr->n++;
+	for (i = nr->n - 1; i > 0 && nr->dist[i - 1] > d; i--) {
+		memcpy(nr->names[i], nr->names[i - 1], sizeof(nr->names[i]));
+		nr->dist[i] = nr->dist[i - 1];
+	}
+	snprintf(nr->names[i], sizeof(nr->names[i]), "%s", name);
+	nr->dist[i] = d;
+}
+
+/* "unknown system call 'foo' (did you mean ...?)" */
+static int unknown_name(const char *what, vb_error *err)
+{
+	struct near nr = { .n = 0 };
+	unsigned limit = strlen(what) / 3 + 1;
+	char list[160] = "";
+
+	if (limit > 4)
+		limit = 4;
+	if (what[0] == '@') {
+		for (size_t i = 0; i < ARRAY_SIZE(groups); i++) {
+			unsigned d = edit_distance(what, groups[i].name);
+
+			if (d <= limit)
+				near_add(&nr, groups[i].name, d);
+		}
+	} else {
+		for (size_t i = 0; i < ARRAY_SIZE(groups); i++) {
+			char word[40];
+			const char *p = groups[i].members;
+
+			while (*p) {
+				size_t l = strcspn(p, " ");
+
+				if (l < sizeof(word) && p[0] != '@') {
+					memcpy(word, p, l);
+					word[l] = 0;
+					unsigned d = edit_distance(what, word);
+
+					if (d <= limit)
+						near_add(&nr, word, d);
+				}
+				p += l;
+				p += strspn(p, " ");
+			}
+		}
+		for (int num = 0; num < 1024; num++) {
+			char *s = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, num);
+
+			if (s) {
+				unsigned d = edit_distance(what, s);
+
+				if (d <= limit)
+					near_add(&nr, s, d);
+				free(s);
+			}
+		}
+	}
+	for (size_t i = 0; i < nr.n; i++) {
+		size_t l = strlen(list);
+
+		snprintf(list + l, sizeof(list) - l, "%s%s", i ? ", " : "", nr.names[i]);
+	}
+	if (nr.n)
+		return vb_err(err, VB_STAGE_CONFIG, -1, 0, "Unknown %s '%s' (did you mean %s?)",
+			      what[0] == '@' ? "system call group" : "system call", what, list);
+	return vb_err(err, VB_STAGE_CONFIG, -1, 0, "Unknown %s '%s'",
+		      what[0] == '@' ? "system call group" : "system call", what);
+}
+
+static const struct {
+	const char *name;
+	int value;
+} errnos[] = {
+	{ "EPERM", EPERM }, { "ENOSYS", ENOSYS }, { "EACCES", EACCES }, { "EINVAL", EINVAL },
+	{ "ENOENT", ENOENT }, { "EROFS", EROFS }, { "ENOTSUP", ENOTSUP }, { "EOPNOTSUPP", EOPNOTSUPP },
+	{ "EAFNOSUPPORT", EAFNOSUPPORT }, { "ENOMEM", ENOMEM }, { "EIO", EIO },
+};
+
+static int parse_errno(const char *s, int *ret)
+{
+	char *end;
+	long v;
+
+	for (size_t i = 0; i < ARRAY_SIZE(errnos); i++)
+		if (strcasecmp(s, errnos[i].name) == 0) {
+			*ret = errnos[i].value;
+			return 0;
+		}
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end || errno || v < 1 || v > 4095)
+		return -EINVAL;
+	*ret = (int)v;
+	return 0;
+}
+
+/* ---- rules ---------------------------------------------------------------------- */
+
+static int add_rule(struct vb_sec_config *sec, enum sec_action action, int error, const char *what,
+		    vb_error *err)
+{
+	char name[40];
+	const char *colon;
+	int e = error;
+
+	colon = strchr(what, ':');
+	if (colon) {
+		if (action != SEC_ERRNO)
+			return vb_err(err, VB_STAGE_CONFIG, -1, 0,
+				      "--seccomp-allow %s: only a denial takes an errno", what);
+		if (strcmp(colon + 1, "kill") == 0)
+			action = SEC_KILL;
+		else if (strcmp(colon + 1, "log") == 0)
+			action = SEC_LOG;
+		else if (parse_errno(colon + 1, &e) < 0)
+			return vb_err(err, VB_STAGE_CONFIG, -1, 0, "Invalid errno '%s' in '%s'",
+				      colon + 1, what);
+	}
+	if ((size_t)(colon ? colon - what : (ptrdiff_t)strlen(what)) >= sizeof(name) || !*what ||
+	    what == colon)
+		return vb_err(err, VB_STAGE_CONFIG, -1, 0, "Invalid system call name '%s'", what);
+	memcpy(name, what, colon ? (size_t)(colon - what) : strlen(what) + 1);
+	name[colon ? colon - what : (ptrdiff_t)strlen(what)] = 0;
+	if (name[0] == '@' ? !find_group(name) : !syscall_known(name))
+		return unknown_name(name, err);
+	if (sec->n_rules >= SEC_MAX_RULES)
+		return vb_err(err, VB_STAGE_CONFIG, -1, 0, "Too many seccomp rules (at most %d)",
+			      SEC_MAX_RULES);
+	if (sec->n_rules == sec->cap_rules) {
+		size_t cap = sec->cap_rules ? sec->cap_rules * 2 : 32;
+		struct sec_rule *r = realloc(sec->rules, cap * sizeof(*r));
+
+		if (!r)
+			return vb_err(err, VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory");
+		sec->rules = r;
+		sec->cap_rules = cap;
+	}
+	sec->rules[sec->n_rules].action = action;
+	sec->rules[sec->n_rules].error = e;
+	snprintf(sec->rules[sec->n_rules].name, sizeof(sec->rules[0].name), "%s", name);
+	sec->n_rules++;
+	sec->have_policy = true;
+	return 0;
+}
+
+static int parse_action(const char *s, enum sec_action *ret, int *ret_errno)
+{
+	*ret_errno = 0;
+	if (strcmp(s, "allow") == 0)
+		*ret = SEC_ALLOW;
+	else if (strcmp(s, "kill") == 0)
+		*ret = SEC_KILL;
+	else if (strcmp(s, "log") == 0)
+		*ret = SEC_LOG;
+	else if (strcmp(s, "eperm") == 0)
+		*ret = SEC_ERRNO, *ret_errno = EPERM;
+	else if (strcmp(s, "enosys") == 0)
+		*ret = SEC_ERRNO, *ret_errno = ENOSYS;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* Parses a policy text: lines "default ACTION", "allow NAME...",
+ * "deny NAME[:ERRNO]...", '#' comments.  where names the source. */
+static int parse_policy(struct vb_sec_config *sec, const char *text, const char *where,
+			vb_error *err)
+{
+	unsigned lineno = 0;
+	const char *p = text;
+
+	while (*p) {
+		char line[1024], *save = NULL, *word;
+		size_t l = strcspn(p, "\n");
+		int r;
+
+		lineno++;
+		if (l >= sizeof(line))
+			return vb_err(err, VB_STAGE_CONFIG, -1, 0, "%s:%u: line too long", where,
+				      lineno);
+		memcpy(line, p, l);
+		line[l] = 0;
+		p += l + (p[l] == '\n');
+		if (strchr(line, '#'))
+			*strchr(line, '#') = 0;
+		word = strtok_r(line, " \t\r", &save);
+		if (!word)
+			continue;
+		if (strcmp(word, "default") == 0) {
+			char *a = strtok_r(NULL, " \t\r", &save);
+
+			if (!a || strtok_r(NULL, " \t\r", &save) ||
+			    parse_action(a, &sec->policy_default, &sec->policy_default_errno) < 0)
+				return vb_err(err, VB_STAGE_CONFIG, -1, 0,
+					      "%s:%u: expected 'default enosys|eperm|kill|log|allow'",
+					      where, lineno);
+			sec->have_policy = true;
+			continue;
+		}
+		if (strcmp(word, "allow") != 0 && strcmp(word, "deny") != 0)
+			return vb_err(err, VB_STAGE_CONFIG, -1, 0,
+				      "%s:%u: expected 'allow', 'deny' or 'default', not '%s'", where,
+				      lineno, word);
+		bool allow = word[0] == 'a';
+		bool any = false;
+
+		while ((word = strtok_r(NULL, " \t\r", &save))) {
+			r = add_rule(sec, allow ? SEC_ALLOW : SEC_ERRNO, EPERM, word, err);
+			if (r < 0) {
+				char msg[VB_ERROR_MESSAGE_MAX];
+
+				snprintf(msg, sizeof(msg), "%s", err ? err->message : "");
+				return vb_err(err, VB_STAGE_CONFIG, -1, 0, "%s:%u: %s", where, lineno, msg);
+			}
+			any = true;
+		}
+		if (!any)
+			return vb_err(err, VB_STAGE_CONFIG, -1, 0, "%s:%u: no system call named",
+				      where, lineno);
+	}
+	return 0;
+}
+
+static const struct sec_builtin *find_builtin(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(builtins); i++)
+		if (strcmp(builtins[i].name, name) == 0)
+			return &builtins[i];
+	return NULL;
+}
+
+#define SEC_MAX_POLICY_FILE (256 * 1024)
+
+/* Reads a policy file with the invoking user's rights: a setuid vb switches
+ * its filesystem ids to the real ones around the open. */
+static int read_policy_file(const char *path, char **ret, vb_error *err)
+{
+	uid_t ruid = getuid(), euid = geteuid();
+	gid_t rgid = getgid(), egid = getegid();
+	bool switch_ids = ruid != euid || rgid != egid;
+	int fd, e, r;
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (switch_ids) {
+		(void)setfsgid(rgid);
+		(void)setfsuid(ruid);
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	e = errno;
+	if (switch_ids) {
+		(void)setfsuid(euid);
+		(void)setfsgid(egid);
+	}
+	if (fd < 0)
+		return vb_err(err, VB_STAGE_CONFIG, -1, e, "Can't open seccomp policy %s", path);
+	r = vb_read_fd(fd, &buf, &len);
+	(void)close(fd);
+	if (r < 0)
+		return vb_err(err, VB_STAGE_CONFIG, -1, -r, "Can't read seccomp policy %s", path);
+	if (len > SEC_MAX_POLICY_FILE || strlen(buf) != len) {
+		free(buf);
+		return vb_err(err, VB_STAGE_CONFIG, -1, 0,
+			      "Seccomp policy %s is not a text file of at most %d bytes", path,
+			      SEC_MAX_POLICY_FILE);
+	}
+	*ret = buf;
+	return 0;
+}
+
+/* A name without '/' is a built-in policy; anything else a file. */
+static int load_policy(struct vb_sec_config *sec, const char *name, vb_error *err)
+{
+	const struct sec_builtin *b;
+	_cleanup_free_ char *text = NULL;
+	int r;
+
+	if (!strchr(name, '/')) {
+		b = find_builtin(name);
+		if (!b)
+			return vb_err(err, VB_STAGE_CONFIG, -1, 0,
+				      "Unknown seccomp policy '%s' (built-in: default, minimal, "
+				      "build, network; a file needs a '/', e.g. ./%s)",
+				      name, name);
+		return parse_policy(sec, b->text, name, err);
+	}
+	r = read_policy_file(name, &text, err);
+	if (r < 0)
+		return r;
+	return parse_policy(sec, text, name, err);
+}
+
+/* ---- public setters ------------------------------------------------------------- */
+
+VB_EXPORT int vb_config_seccomp_policy(vb_config *cfg, const char *name, vb_error *err)
+{
+	struct vb_sec_config *sec;
+	int r;
+
+	r = sec_begin(cfg, !!name, err, &sec);
+	if (r < 0)
+		return r;
+	return load_policy(sec, name, err);
+}
+
+static int allow_deny(vb_config *cfg, const char *what, bool allow, vb_error *err)
+{
+	struct vb_sec_config *sec;
+	int r;
+
+	r = sec_begin(cfg, !!what, err, &sec);
+	if (r < 0)
+		return r;
+	return add_rule(sec, allow ? SEC_ALLOW : SEC_ERRNO, EPERM, what, err);
+}
+
+VB_EXPORT int vb_config_seccomp_allow(vb_config *cfg, const char *what, vb_error *err)
+{
+	return allow_deny(cfg, what, true, err);
+}
+
+VB_EXPORT int vb_config_seccomp_deny(vb_config *cfg, const char *what, vb_error *err)
+{
+	return allow_deny(cfg, what, false, err);
+}
+
+VB_EXPORT int vb_config_seccomp_default_action(vb_config *cfg, const char *action, vb_error *err)
+{
+	struct vb_sec_config *sec;
+	enum sec_action a;
+	int e, r;
+
+	if (!cfg || !action)
+		return vb_err(err, VB_STAGE_CONFIG, -1, EINVAL, "Invalid argument");
+	r = vb_config_option(cfg, err);
+	if (r < 0)
+		return r;
+	if (parse_action(action, &a, &e) < 0)
+		return vb_err(err, VB_STAGE_CONFIG, -1, 0,
+			      "--seccomp-default-action: expected enosys, eperm, kill, log or "
+			      "allow, not '%s'",
+			      action);
+	sec = sec_get(cfg);
+	if (!sec)
+		return vb_err(err, VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory");
+	sec->default_action = a;
+	sec->default_errno = e;
+	sec->have_policy = true;
+	return 0;
+}
+
+VB_EXPORT int vb_seccomp_policy_dump(const char *name, char *buf, size_t size, vb_error *err)
+{
+	const struct sec_builtin *b;
+	_cleanup_free_ char *text = NULL;
+	struct vb_sec_config tmp = { 0 };
+	const char *src;
+	int r;
+
+	if (!name || !buf || size == 0)
+		return vb_err(err, VB_STAGE_CONFIG, -1, EINVAL, "Invalid argument");
+	if (name[0] == '@') {
+		const struct sec_group *g = find_group(name);
+
+		if (!g)
+			return unknown_name(name, err);
+		r = snprintf(buf, size, "# %s\nallow %s\n", name, g->members);
+		if (r < 0 || (size_t)r >= size)
+			return vb_err(err, VB_STAGE_CONFIG, -1, ENOBUFS, "Policy does not fit the buffer");
+		return r;
+	}
+	if (!strchr(name, '/')) {
+		b = find_builtin(name);
+		if (!b)
+			return load_policy(&tmp, name, err);
+		src = b->text;
+	} else {
+		r = read_policy_file(name, &text, err);
+		if (r < 0)
+			return r;
+		/* Check it as --seccomp-policy would. */
+		r = parse_policy(&tmp, text, name, err);
+		free(tmp.rules);
+		if (r < 0)
+			return r;
+		src = text;
+	}
+	if (strlen(src) >= size)
+		return vb_err(err, VB_STAGE_CONFIG, -1, ENOBUFS, "Policy does not fit the buffer");
+	memcpy(buf, src, strlen(src) + 1);
+	return (int)strlen(src);
+}
+
+/* ---- compiling ------------------------------------------------------------------ */
+
+struct resolved {
+	const char *name; /* into rules or groups */
+	size_t len;
+	enum sec_action action;
+	int error;
+};
+
+struct resolve_state {
+	struct resolved *v;
+	size_t n, cap;
+	bool deny_userns, deny_tiocsti;
+	int userns_errno, tiocsti_errno;
+};
+
+static int set_name(struct resolve_state *st, const char *name, size_t len, enum sec_action a,
+		    int e, unsigned depth)
+{
+	if (name[0] == '@') {
+		char g[40];
+		const struct sec_group *grp;
+		const char *p;
+
+		if (len >= sizeof(g) || depth > 4)
+			return 0;
+		memcpy(g, name, len);
+		g[len] = 0;
+		grp = find_group(g);
+		if (!grp)
+			return 0;
+		if (strcmp(g, "@userns") == 0) {
+			st->deny_userns = a != SEC_ALLOW;
+			st->userns_errno = e;
+		} else if (strcmp(g, "@tiocsti") == 0) {
+			st->deny_tiocsti = a != SEC_ALLOW;
+			st->tiocsti_errno = e;
+		}
+		for (p = grp->members; *p;) {
+			size_t l = strcspn(p, " ");
+			int r = set_name(st, p, l, a, e, depth + 1);
+
+			if (r < 0)
+				return r;
+			p += l;
+			p += strspn(p, " ");
+		}
+		return 0;
+	}
+	for (size_t i = 0; i < st->n; i++)
+		if (st->v[i].len == len && memcmp(st->v[i].name, name, len) == 0) {
+			st->v[i].action = a;
+			st->v[i].error = e;
+			return 0;
+		}
+	if (st->n == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : 256;
+		struct resolved *v = realloc(st->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		st->v = v;
+		st->cap = cap;
+	}
+	st->v[st->n++] = (struct resolved){ name, len, a, e };
+	return 0;
+}
+
+static uint32_t scmp_action(enum sec_action a, int e)
+{
+	switch (a) {
+	case SEC_ALLOW: return SCMP_ACT_ALLOW;
+	case SEC_KILL: return SCMP_ACT_KILL_PROCESS;
+	case SEC_LOG: return SCMP_ACT_LOG;
+	default: return SCMP_ACT_ERRNO((unsigned)e);
+	}
+}
+
+/* The native arch and its compat arches. */
+static int add_arches(scmp_filter_ctx ctx)
+{
+	uint32_t native = seccomp_arch_native();
+	int r = 0;
+
+	if (native == SCMP_ARCH_X86_64) {
+		r = seccomp_arch_add(ctx, SCMP_ARCH_X86);
+		if (r == 0)
+			r = seccomp_arch_add(ctx, SCMP_ARCH_X32);
+	} else if (native == SCMP_ARCH_AARCH64) {
+		r = seccomp_arch_add(ctx, SCMP_ARCH_ARM);
+	}
+	return r == -EEXIST ? 0 : r;
+}
+
+static int export_prog(scmp_filter_ctx ctx, struct vb_bpf_prog *ret)
+{
+	_cleanup_close_ int fd = memfd_create("vb-seccomp", MFD_CLOEXEC);
+	char *data = NULL;
+	size_t len = 0;
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = seccomp_export_bpf(ctx, fd);
+	if (r < 0)
+		return r;
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -errno;
+	r = vb_read_fd(fd, &data, &len);
+	if (r < 0)
+		return r;
+	if (len == 0 || len % 8 || len / 8 > 0xffff) {
+		free(data);
+		return -E2BIG;
+	}
+	ret->insns = (struct sock_filter *)(void *)data;
+	ret->len = (unsigned short)(len / 8);
+	return 0;
+}
+
+/* Largest syscall number libseccomp can name on arch (numbers above it are
+ * newer than this libseccomp). */
+static int max_known_nr(uint32_t arch, int base)
+{
+	int max = -1;
+
+	for (int n = 0; n < 1024; n++) {
+		char *s = seccomp_syscall_resolve_num_arch(arch, base + n);
+
+		if (s) {
+			max = n;
+			free(s);
+		}
+	}
+	return max;
+}
+
+/* The prefix of the syscall table, in raw BPF: per arch, nr > the largest
+ * known -> ENOSYS, else on to the table (prepended to prog). */
+static int prepend_unknown_check(struct vb_bpf_prog *prog)
+{
+	struct sock_filter f[32];
+	unsigned n = 0;
+	uint32_t native = seccomp_arch_native();
+
+#define STMT(c, k) (f[n++] = (struct sock_filter)BPF_STMT((c), (k)))
+#define JUMP(c, k, t, e) (f[n++] = (struct sock_filter)BPF_JUMP((c), (k), (t), (e)))
+	STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch));
+	if (native == SCMP_ARCH_X86_64) {
+		int m64 = max_known_nr(SCMP_ARCH_X86_64, 0);
+		int mx32 = max_known_nr(SCMP_ARCH_X32, 0x40000000);
+		int m32 = max_known_nr(SCMP_ARCH_X86, 0);
+
+		if (m64 < 0 || m32 < 0)
+			return -ENOSYS;
+		if (mx32 < 0)
+			mx32 = m64;
+		/* 1 */ JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 4);
+		/* 2 */ STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+		/* 3 */ JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1);
+		/* 4 */ JUMP(BPF_JMP | BPF_JGT | BPF_K, 0x40000000u + (unsigned)mx32, 5, 4);
+		/* 5 */ JUMP(BPF_JMP | BPF_JGT | BPF_K, (unsigned)m64, 4, 3);
+		/* 6 */ JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 0, 2);
+		/* 7 */ STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+		/* 8 */ JUMP(BPF_JMP | BPF_JGT | BPF_K, (unsigned)m32, 1, 0);
+		/* 9 */ STMT(BPF_JMP | BPF_JA, 1); /* on to the table */
+		/* 10 */ STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+	} else {
+		int m = max_known_nr(SCMP_ARCH_NATIVE, 0);
+
+		if (m < 0)
+			return -ENOSYS;
+		STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr));
+		JUMP(BPF_JMP | BPF_JGT | BPF_K, (unsigned)m, 1, 0);
+		STMT(BPF_JMP | BPF_JA, 1);
+		STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
+	}
+#undef STMT
+#undef JUMP
+	if ((size_t)prog->len + n > 0xffff)
+		return -E2BIG;
+	struct sock_filter *insns = malloc((prog->len + n) * sizeof(*f));
+
+	if (!insns)
+		return -ENOMEM;
+	memcpy(insns, f, n * sizeof(*f));
+	memcpy(insns + n, prog->insns, prog->len * sizeof(*f));
+	free(prog->insns);
+	prog->insns = insns;
+	prog->len = (unsigned short)(prog->len + n);
+	return 0;
+}
+
+static void free_progs(struct vb_bpf_prog *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(p[i].insns);
+	free(p);
+}
+
+/* Compiles the rules into up to three programs (see the top of the file). */
+static int compile_policy(struct vb_sec_config *sec, struct vb_bpf_prog *out, size_t *ret_n,
+			  vb_error *err)
+{
+	struct resolve_state st = { 0 };
+	enum sec_action def = SEC_ALLOW;
+	int def_errno = 0, r = 0;
+	scmp_filter_ctx ctx = NULL;
+	size_t n = 0;
+
+	if (sec->policy_default != SEC_UNSET)
+		def = sec->policy_default, def_errno = sec->policy_default_errno;
+	if (sec->default_action != SEC_UNSET)
+		def = sec->default_action, def_errno = sec->default_errno;
+
+	for (size_t i = 0; i < sec->n_rules && r >= 0; i++)
+		r = set_name(&st, sec->rules[i].name, strlen(sec->rules[i].name),
+			     sec->rules[i].action, sec->rules[i].error, 0);
+	if (r < 0)
+		goto fail;
+
+	/* The syscall table (out[0], loaded last). */
+	r = -ENOMEM;
+	ctx = seccomp_init(scmp_action(def, def_errno));
+	if (!ctx)
+		goto fail;
+	r = add_arches(ctx);
+	if (r < 0)
+		goto fail;
+	for (size_t i = 0; i < st.n; i++) {
+		char name[40];
+		int nr;
+
+		if (st.v[i].action == def && (def != SEC_ERRNO || st.v[i].error == def_errno))
+			continue;
+		memcpy(name, st.v[i].name, st.v[i].len);
+		name[st.v[i].len] = 0;
+		nr = seccomp_syscall_resolve_name(name);
+		if (nr == __NR_SCMP_ERROR)
+			continue; /* not on these arches */
+		r = seccomp_rule_add(ctx, scmp_action(st.v[i].action, st.v[i].error), nr, 0);
+		/* -EDOM etc: a name some arch lacks (or multiplexes). */
+		if (r == -ENOMEM)
+			goto fail;
+	}
+	r = export_prog(ctx, &out[n]);
+	if (r < 0)
+		goto fail;
+	n++;
+	seccomp_release(ctx);
+	ctx = NULL;
+	/* Newer syscalls get ENOSYS, not the default's EPERM. */
+	if (def == SEC_ERRNO && def_errno != ENOSYS) {
+		r = prepend_unknown_check(&out[0]);
+		if (r < 0)
+			goto fail;
+	}
+
+	/* 2: argument checks (out[1], loaded first). */
+	if (st.deny_userns || st.deny_tiocsti) {
+		r = -ENOMEM;
+		ctx = seccomp_init(SCMP_ACT_ALLOW);
+		if (!ctx)
+			goto fail;
+		r = add_arches(ctx);
+		if (r < 0)
+			goto fail;
+		if (st.deny_userns) {
+			uint32_t a = SCMP_ACT_ERRNO((unsigned)st.userns_errno);
+
+			r = seccomp_rule_add(ctx, a, SCMP_SYS(unshare), 1,
+					     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+			if (r == 0)
+				r = seccomp_rule_add(ctx, a, SCMP_SYS(clone), 1,
+						     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER,
+							     CLONE_NEWUSER));
+			/* clone3's flags are behind a pointer: ENOSYS makes
+			 * glibc fall back to clone. */
+			if (r == 0)
+				r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+			if (r < 0)
+				goto fail;
+		}
+		if (st.deny_tiocsti) {
+			uint32_t a = SCMP_ACT_ERRNO((unsigned)st.tiocsti_errno);
+
+			r = seccomp_rule_add(ctx, a, SCMP_SYS(ioctl), 1,
+					     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI));
+			if (r == 0)
+				r = seccomp_rule_add(ctx, a, SCMP_SYS(ioctl), 1,
+						     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu,
+							     TIOCLINUX));
+			if (r < 0)
+				goto fail;
+		}
+		r = export_prog(ctx, &out[n]);
+		if (r < 0)
+			goto fail;
+		n++;
+		seccomp_release(ctx);
+		ctx = NULL;
+	}
+
+	free(st.v);
+	*ret_n = n;
+	return 0;
+fail:
+	if (ctx)
+		seccomp_release(ctx);
+	free(st.v);
+	for (size_t i = 0; i < n; i++)
+		free(out[i].insns);
+	return vb_err(err, VB_STAGE_SECCOMP, -1, -r, "Can't compile seccomp policy");
+}
+
+/* Reads one raw program; bwrap's messages. */
+static int read_prog(int fd, struct vb_bpf_prog *ret, vb_error *err)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int r;
+
+	r = vb_read_fd(fd, &data, &len);
+	if (r < 0)
+		return vb_err(err, VB_STAGE_SECCOMP, -1, -r, "Can't read seccomp data");
+	if (len == 0 || len % 8 != 0) {
+		free(data);
+		return vb_err(err, VB_STAGE_SECCOMP, -1, 0, "Invalid seccomp data, must be multiple of 8");
+	}
+	if (len / 8 > 0xffff) {
+		free(data);
+		return vb_err(err, VB_STAGE_SECCOMP, -1, E2BIG, "Can't read seccomp data");
+	}
+	ret->insns = (struct sock_filter *)(void *)data;
+	ret->len = (unsigned short)(len / 8);
+	return 0;
+}
+
+/* Test hook (tests/unit-seccomp.c): compiles cfg's policy into progs. */
+int sec_compile(vb_config *cfg, struct vb_bpf_prog **ret, size_t *ret_n, vb_error *err);
+VB_EXPORT int sec_compile(vb_config *cfg, struct vb_bpf_prog **ret, size_t *ret_n, vb_error *err)
+{
+	struct vb_bpf_prog *p = calloc(3, sizeof(*p));
+	size_t n = 0;
+	int r;
+
+	if (!p)
+		return -ENOMEM;
+	r = compile_policy(sec_get(cfg), p, &n, err);
+	if (r < 0) {
+		free(p);
+		return r;
+	}
+	*ret = p;
+	*ret_n = n;
+	return 0;
+}
+
+int sec_prepare(struct vb_sandbox *sb, vb_error *err)
+{
+	vb_config *cfg = sb->cfg;
+	struct vb_sec_config *sec;
+	int r;
+
+	if (cfg->n_seccomp_fds == 0 && !cfg->sec)
+		return 0;
+	sec = sec_get(cfg);
+	if (!sec)
+		return vb_err(err, VB_STAGE_SECCOMP, -1, ENOMEM, "Out of memory");
+	if (vb_fault("sec-read") < 0)
+		return vb_err(err, VB_STAGE_SECCOMP, -1, EIO, "Can't read seccomp data");
+	/* Read once: a second vb_spawn() of the same config reuses them. */
+	if (sec->n_progs == 0 && cfg->n_seccomp_fds > 0) {
+		sec->progs = calloc(cfg->n_seccomp_fds, sizeof(*sec->progs));
+		if (!sec->progs)
+			return vb_err(err, VB_STAGE_SECCOMP, -1, ENOMEM, "Out of memory");
+		for (size_t i = 0; i < cfg->n_seccomp_fds; i++) {
+			r = read_prog(cfg->seccomp_fds[i], &sec->progs[i], err);
+			if (r < 0)
+				return r;
+			sec->n_progs++;
+		}
+	}
+	if (sec->have_policy && sec->n_pol_progs == 0) {
+		if (vb_fault("sec-compile") < 0)
+			return vb_err(err, VB_STAGE_SECCOMP, -1, EIO, "Can't compile seccomp policy");
+		sec->pol_progs = calloc(3, sizeof(*sec->pol_progs));
+		if (!sec->pol_progs)
+			return vb_err(err, VB_STAGE_SECCOMP, -1, ENOMEM, "Out of memory");
+		r = compile_policy(sec, sec->pol_progs, &sec->n_pol_progs, err);
+		if (r < 0)
+			return r;
+	}
+	return ll_prepare(sb, err);
+}
+
+static int load_prog(const struct vb_bpf_prog *p, vb_error *err)
+{
+	struct sock_fprog prog = { .len = p->len, .filter = p->insns };
+
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) {
+		if (errno == EINVAL)
+			return vb_err(err, VB_STAGE_SECCOMP, -1, 0,
+				      "Unable to set up system call filtering as requested: "
+				      "prctl(PR_SET_SECCOMP) reported EINVAL. (Hint: this "
+				      "requires a kernel configured with CONFIG_SECCOMP and "
+				      "CONFIG_SECCOMP_FILTER.)");
+		return vb_err(err, VB_STAGE_SECCOMP, -1, errno, "prctl(PR_SET_SECCOMP)");
+	}
+	return 0;
+}
+
+int sec_apply_child(struct vb_sandbox *sb, vb_error *err)
+{
+	const struct vb_sec_config *sec = sb->cfg->sec;
+	int r;
+
+	if (!sec)
+		return 0;
+	r = ll_apply_child(sb, err);
+	if (r < 0)
+		return r;
+	/* Argument checks, bwrap's programs, then the table (see the top). */
+	if (sec->n_pol_progs > 1 && (r = load_prog(&sec->pol_progs[1], err)) < 0)
+		return r;
+	for (size_t i = 0; i < sec->n_progs; i++)
+		if ((r = load_prog(&sec->progs[i], err)) < 0)
+			return r;
+	if (sec->n_pol_progs > 0 && (r = load_prog(&sec->pol_progs[0], err)) < 0)
+		return r;
+	return 0;
+}
+
+void sec_config_free(struct vb_sec_config *sec)
+{
+	if (!sec)
+		return;
+	free_progs(sec->progs, sec->n_progs);
+	free_progs(sec->pol_progs, sec->n_pol_progs);
+	free(sec->rules);
+	free(sec);
+}
