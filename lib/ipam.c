@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Address leases: one file per address in /run/voidbox/net/<bridge>/, named
+ * after the address and naming its owners (vb's pid and the sandbox's, each
+ * with its start time, so a recycled pid is not mistaken for the owner).
+ * Every change happens under flock() of the directory's "lock" file; a
+ * lease whose owners are all gone is stale and is reclaimed, with whatever
+ * it named (veth, nft element and chains), by the next start.
+ */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "net-internal.h"
+
+int ipam_parse_cidr4(const char *s, struct in_addr *ret_net, unsigned *ret_prefix)
+{
+	char buf[INET_ADDRSTRLEN + 4], *slash, *end;
+	struct in_addr a;
+	unsigned long p;
+	uint32_t mask;
+
+	if (!s || strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (!slash)
+		return -EINVAL;
+	*slash = '\0';
+	if (inet_pton(AF_INET, buf, &a) != 1)
+		return -EINVAL;
+	errno = 0;
+	p = strtoul(slash + 1, &end, 10);
+	if (errno || *end || end == slash + 1 || p < 8 || p > 30)
+		return -EINVAL;
+	mask = htonl(~0u << (32 - p));
+	if (a.s_addr & ~mask)
+		return -EINVAL; /* host bits set: say what was meant */
+	*ret_net = a;
+	*ret_prefix = (unsigned)p;
+	return 0;
+}
+
+int ipam_parse_cidr6(const char *s, struct in6_addr *ret_net, unsigned *ret_prefix)
+{
+	char buf[INET6_ADDRSTRLEN + 5], *slash, *end;
+	struct in6_addr a;
+	unsigned long p;
+
+	if (!s || strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (!slash)
+		return -EINVAL;
+	*slash = '\0';
+	if (inet_pton(AF_INET6, buf, &a) != 1)
+		return -EINVAL;
+	errno = 0;
+	p = strtoul(slash + 1, &end, 10);
+	/* The host index of the IPv4 lease goes in the low 32 bits. */
+	if (errno || *end || end == slash + 1 || p < 8 || p > 96)
+		return -EINVAL;
+	for (unsigned bit = (unsigned)p; bit < 128; bit++)
+		if (a.s6_addr[bit / 8] & (0x80 >> (bit % 8)))
+			return -EINVAL;
+	*ret_net = a;
+	*ret_prefix = (unsigned)p;
+	return 0;
+}
+
+struct in_addr ipam_gateway(struct in_addr net)
+{
+	return (struct in_addr){ .s_addr = htonl(ntohl(net.s_addr) + 1) };
+}
+
+struct in6_addr ipam_addr6(struct in6_addr net, uint32_t idx)
+{
+	uint32_t low;
+
+	memcpy(&low, &net.s6_addr[12], 4);
+	low = htonl(ntohl(low) + idx);
+	memcpy(&net.s6_addr[12], &low, 4);
+	return net;
+}
+
+struct in6_addr ipam_gateway6(struct in6_addr net) { return ipam_addr6(net, 1); }
+
+/* Field 22 of /proc/PID/stat, 0 when the process is gone. */
+static unsigned long long proc_start_time(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start = 0;
+	int fd;
+	ssize_t n;
+
+	if (pid <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* The command name may hold spaces and parentheses: skip to the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p)
+		return 0;
+	/* p is now at the space before field 3 (state); walk to field 22. */
+	p++;
+	for (int field = 3; field < 22 && p; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		start = strtoull(p + 1, NULL, 10);
+	return start;
+}
+
+static bool owner_alive(pid_t pid, unsigned long long start)
+{
+	return pid > 0 && start != 0 && proc_start_time(pid) == start;
+}
+
+/* A lease is live while vb or the sandbox it started still runs. */
+static bool lease_live(int dirfd, const char *name)
+{
+	char buf[128];
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	ssize_t n;
+	int vpid = 0, spid = 0;
+	unsigned long long vstart = 0, sstart = 0;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	if (sscanf(buf, "%d %llu %d %llu", &vpid, &vstart, &spid, &sstart) < 2)
+		return false;
+	return owner_alive(vpid, vstart) || owner_alive(spid, sstart);
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+
+	if (strlen(path) >= sizeof(buf))
+		return -ENAMETOOLONG;
+	strcpy(buf, path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int lock_dir(const char *bridge, char *dir, size_t size, int *ret_dirfd)
+{
+	int dirfd, lockfd, r;
+
+	if ((size_t)snprintf(dir, size, "%s/%s", NET_RUN_DIR, bridge) >= size)
+		return -ENAMETOOLONG;
+	r = mkdir_p(dir, 0755);
+	if (r < 0)
+		return r;
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return -errno;
+	for (;;) {
+		struct stat st;
+
+		lockfd = openat(dirfd, "lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (lockfd < 0 || flock(lockfd, LOCK_EX) < 0 || fstat(lockfd, &st) < 0) {
+			r = -errno;
+			if (lockfd >= 0)
+				(void)close(lockfd);
+			(void)close(dirfd);
+			return r;
+		}
+		if (st.st_nlink > 0)
+			break;
+		/* A prune removed the directory while we waited: again. */
+		(void)close(lockfd);
+		(void)close(dirfd);
+		r = mkdir_p(dir, 0755);
+		if (r < 0)
+			return r;
+		dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dirfd < 0)
+			return -errno;
+	}
+	*ret_dirfd = dirfd;
+	return lockfd;
+}
+
+/* Sweeps stale leases; marks live ones in used (when given). */
+static int sweep(int dirfd, const char *bridge, struct in_addr net, unsigned prefix,
+		 uint8_t *used, ipam_stale_fn stale, void *data, size_t *ret_live)
+{
+	int fd = dup(dirfd);
+	DIR *d;
+	struct dirent *de;
+	size_t live = 0;
+
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		(void)close(fd);
+		return -ENOMEM;
+	}
+	rewinddir(d);
+	while ((de = readdir(d))) {
+		struct in_addr a;
+
+		if (inet_pton(AF_INET, de->d_name, &a) != 1)
+			continue;
+		if (lease_live(dirfd, de->d_name)) {
+			uint32_t idx = ntohl(a.s_addr) - ntohl(net.s_addr);
+
+			live++;
+			if (used && idx < (1u << (32 - prefix)))
+				used[idx / 8] |= (uint8_t)(1u << (idx % 8));
+			continue;
+		}
+		if (stale)
+			stale(bridge, a, data);
+		(void)unlinkat(dirfd, de->d_name, 0);
+	}
+	closedir(d);
+	if (ret_live)
+		*ret_live = live;
+	return 0;
+}
+
+static int write_owner(int fd, pid_t sandbox_pid)
+{
+	char buf[128];
+	int n = snprintf(buf, sizeof(buf), "%d %llu %d %llu\n", (int)getpid(),
+			 proc_start_time(getpid()), (int)sandbox_pid,
+			 sandbox_pid > 0 ? proc_start_time(sandbox_pid) : 0ULL);
+
+	/* No truncation: a sweep may read the file at any time (ipam_set_owner
+	 * runs without the lock), and the new text only ever grows the old
+	 * one, whose first owner stays valid throughout. */
+	return (int)pwrite(fd, buf, (size_t)n, 0) == n ? 0 : -EIO;
+}
+
+int ipam_lease(const char *bridge, struct in_addr net, unsigned prefix, const struct in_addr *want,
+	       ipam_stale_fn stale, void *data, struct in_addr *ret_addr, char *ret_path,
+	       size_t path_size, bool *ret_first, vb_error *err)
+{
+	char dir[PATH_MAX], name[INET_ADDRSTRLEN];
+	uint32_t hosts = 1u << (32 - prefix), idx = 0, base = ntohl(net.s_addr);
+	_cleanup_free_ uint8_t *used = NULL;
+	_cleanup_close_ int lockfd = -1, dirfd = -1;
+	size_t live = 0;
+	struct in_addr a;
+	int r, fd;
+
+	lockfd = lock_dir(bridge, dir, sizeof(dir), &dirfd);
+	if (lockfd < 0)
+		return vb_err(err, VB_STAGE_NETWORK, -1, -lockfd, "Can't lock %s/%s", NET_RUN_DIR,
+			      bridge);
+	used = calloc(hosts / 8 + 1, 1);
+	if (!used)
+		return vb_err(err, VB_STAGE_NETWORK, -1, ENOMEM, "Out of memory");
+	r = sweep(dirfd, bridge, net, prefix, used, stale, data, &live);
+	if (r < 0)
+		return vb_err(err, VB_STAGE_NETWORK, -1, -r, "Can't read %s", dir);
+	/* Network address, gateway and broadcast are never handed out. */
+	used[0] |= 0x3;
+	used[(hosts - 1) / 8] |= (uint8_t)(1u << ((hosts - 1) % 8));
+
+	if (want) {
+		idx = ntohl(want->s_addr) - base;
+		if (idx >= hosts || (used[idx / 8] & (1u << (idx % 8)))) {
+			char s[INET_ADDRSTRLEN];
+
+			inet_ntop(AF_INET, want, s, sizeof(s));
+			return vb_err(err, VB_STAGE_NETWORK, -1, idx >= hosts ? EINVAL : EADDRINUSE,
+				      "--ip %s", s);
+		}
+	} else {
+		for (idx = 2; idx < hosts - 1; idx++)
+			if (!(used[idx / 8] & (1u << (idx % 8))))
+				break;
+		if (idx >= hosts - 1)
+			return vb_err(err, VB_STAGE_NETWORK, -1, EADDRNOTAVAIL,
+				      "No free address on bridge %s", bridge);
+	}
+	a.s_addr = htonl(base + idx);
+	inet_ntop(AF_INET, &a, name, sizeof(name));
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return vb_err(err, VB_STAGE_NETWORK, -1, errno, "Can't create lease %s/%s", dir, name);
+	r = write_owner(fd, 0);
+	(void)close(fd);
+	if (r < 0 || (size_t)snprintf(ret_path, path_size, "%s/%s", dir, name) >= path_size) {
+		(void)unlinkat(dirfd, name, 0);
+		return vb_err(err, VB_STAGE_NETWORK, -1, r < 0 ? -r : ENAMETOOLONG,
+			      "Can't write lease %s/%s", dir, name);
+	}
+	*ret_addr = a;
+	if (ret_first)
+		*ret_first = live == 0;
+	return 0;
+}
+
+int ipam_set_owner(const char *path, pid_t sandbox_pid)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	int r;
+
+	if (fd < 0)
+		return -errno;
+	r = write_owner(fd, sandbox_pid);
+	(void)close(fd);
+	return r;
+}
+
+void ipam_release(const char *path)
+{
+	if (path && path[0])
+		(void)unlink(path);
+}
+
+int ipam_busy(const char *bridge, ipam_stale_fn stale, void *data, bool *ret_busy,
+	      int *ret_lock_fd)
+{
+	char dir[PATH_MAX];
+	_cleanup_close_ int dirfd = -1;
+	struct in_addr any = { 0 };
+	size_t live = 0;
+	int lockfd, r;
+
+	lockfd = lock_dir(bridge, dir, sizeof(dir), &dirfd);
+	if (lockfd < 0)
+		return lockfd;
+	r = sweep(dirfd, bridge, any, 8, NULL, stale, data, &live);
+	if (r < 0) {
+		(void)close(lockfd);
+		return r;
+	}
+	*ret_busy = live > 0;
+	*ret_lock_fd = lockfd;
+	return 0;
+}
