@@ -1,0 +1,782 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Supervision: the --status-fd events, --rlimit, --timeout.  The parent
+ * side runs from the engine's wait loop (a timerfd and the cgroup's OOM
+ * notification are waiters); the child side only calls setrlimit().
+ */
+#include <ctype.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+
+#include "cg-internal.h"
+#include "sup-internal.h"
+
+#define CFG_ERR(err, ...) vb_err((err), VB_STAGE_CONFIG, -1, 0, __VA_ARGS__)
+
+/* ---- parsers ------------------------------------------------------------ */
+
+static int parse_u64(const char *s, uint64_t *ret, const char **end)
+{
+	uint64_t v = 0;
+	const char *p = s;
+
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*p); p++) {
+		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return -ERANGE;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	*ret = v;
+	*end = p;
+	return 0;
+}
+
+VB_EXPORT int vb_parse_size(const char *s, uint64_t *ret)
+{
+	static const struct {
+		const char *suffix;
+		unsigned shift;
+	} units[] = {
+		{ "", 0 },    { "B", 0 },    { "K", 10 },   { "KB", 10 }, { "KiB", 10 },
+		{ "M", 20 },  { "MB", 20 },  { "MiB", 20 }, { "G", 30 },  { "GB", 30 },
+		{ "GiB", 30 }, { "T", 40 },  { "TB", 40 },  { "TiB", 40 },
+	};
+	const char *end;
+	uint64_t v;
+	int r;
+
+	if (!s || !ret)
+		return -EINVAL;
+	if (strcmp(s, "max") == 0 || strcmp(s, "infinity") == 0 || strcmp(s, "unlimited") == 0) {
+		*ret = VB_UNLIMITED;
+		return 0;
+	}
+	r = parse_u64(s, &v, &end);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+		if (strcasecmp(end, units[i].suffix) != 0)
+			continue;
+		if (units[i].shift && v > (UINT64_MAX >> units[i].shift))
+			return -ERANGE;
+		*ret = v << units[i].shift;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+VB_EXPORT int vb_parse_duration(const char *s, uint64_t *ret_usec)
+{
+	static const struct {
+		const char *suffix;
+		uint64_t usec;
+	} units[] = {
+		{ "", 1000000 },     { "s", 1000000 },    { "ms", 1000 }, { "us", 1 },
+		{ "m", 60000000 },   { "h", 3600000000 }, { "d", 86400000000 },
+	};
+	const char *end;
+	uint64_t whole, frac = 0, frac_div = 1;
+	int r;
+
+	if (!s || !ret_usec)
+		return -EINVAL;
+	r = parse_u64(s, &whole, &end);
+	if (r < 0)
+		return r;
+	if (*end == '.') {
+		end++;
+		if (!isdigit((unsigned char)*end))
+			return -EINVAL;
+		for (; isdigit((unsigned char)*end); end++) {
+			if (frac_div < 1000000000) {
+				frac = frac * 10 + (uint64_t)(*end - '0');
+				frac_div *= 10;
+			}
+		}
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+		if (strcmp(end, units[i].suffix) != 0)
+			continue;
+		if (whole > UINT64_MAX / units[i].usec / 2)
+			return -ERANGE;
+		*ret_usec = whole * units[i].usec + frac * units[i].usec / frac_div;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+VB_EXPORT int vb_parse_signal(const char *s, int *ret)
+{
+	const char *end;
+	uint64_t v;
+
+	if (!s || !ret)
+		return -EINVAL;
+	if (parse_u64(s, &v, &end) == 0) {
+		if (*end || v < 1 || v >= (uint64_t)NSIG)
+			return -EINVAL;
+		*ret = (int)v;
+		return 0;
+	}
+	if (strncasecmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (int sig = 1; sig < SIGRTMIN; sig++) {
+		const char *name = sigabbrev_np(sig);
+
+		if (name && strcasecmp(name, s) == 0) {
+			*ret = sig;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static const struct {
+	const char *name;
+	int resource;
+} rlimit_names[] = {
+	{ "AS", RLIMIT_AS },           { "CORE", RLIMIT_CORE },
+	{ "CPU", RLIMIT_CPU },         { "DATA", RLIMIT_DATA },
+	{ "FSIZE", RLIMIT_FSIZE },     { "LOCKS", RLIMIT_LOCKS },
+	{ "MEMLOCK", RLIMIT_MEMLOCK }, { "MSGQUEUE", RLIMIT_MSGQUEUE },
+	{ "NICE", RLIMIT_NICE },       { "NOFILE", RLIMIT_NOFILE },
+	{ "NPROC", RLIMIT_NPROC },     { "RSS", RLIMIT_RSS },
+	{ "RTPRIO", RLIMIT_RTPRIO },   { "RTTIME", RLIMIT_RTTIME },
+	{ "SIGPENDING", RLIMIT_SIGPENDING }, { "STACK", RLIMIT_STACK },
+};
+
+static const char *rlimit_name(int resource)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(rlimit_names); i++)
+		if (rlimit_names[i].resource == resource)
+			return rlimit_names[i].name;
+	return "?";
+}
+
+static int parse_limit_value(const char *s, size_t n, uint64_t *ret)
+{
+	char buf[64];
+
+	if (n == 0 || n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return vb_parse_size(buf, ret);
+}
+
+VB_EXPORT int vb_parse_rlimit(const char *spec, int *ret_resource, uint64_t *ret_soft,
+			      uint64_t *ret_hard)
+{
+	const char *eq, *name, *colon;
+	size_t nlen;
+	uint64_t soft, hard;
+	int resource = -1, r;
+
+	if (!spec || !ret_resource || !ret_soft || !ret_hard)
+		return -EINVAL;
+	eq = strchr(spec, '=');
+	if (!eq)
+		return -EINVAL;
+	name = spec;
+	if (strncasecmp(name, "RLIMIT_", 7) == 0)
+		name += 7;
+	nlen = (size_t)(eq - name);
+	for (size_t i = 0; i < ARRAY_SIZE(rlimit_names); i++)
+		if (strlen(rlimit_names[i].name) == nlen &&
+		    strncasecmp(rlimit_names[i].name, name, nlen) == 0)
+			resource = rlimit_names[i].resource;
+	if (resource < 0)
+		return -EINVAL;
+	colon = strchr(eq + 1, ':');
+	r = parse_limit_value(eq + 1, colon ? (size_t)(colon - eq - 1) : strlen(eq + 1), &soft);
+	if (r < 0)
+		return r;
+	hard = soft;
+	if (colon && (r = parse_limit_value(colon + 1, strlen(colon + 1), &hard)) < 0)
+		return r;
+	if (soft != VB_UNLIMITED && hard != VB_UNLIMITED && soft > hard)
+		return -ERANGE;
+	if (hard == VB_UNLIMITED && soft != VB_UNLIMITED)
+		; /* fine */
+	else if (soft == VB_UNLIMITED && hard != VB_UNLIMITED)
+		return -ERANGE;
+	*ret_resource = resource;
+	*ret_soft = soft;
+	*ret_hard = hard;
+	return 0;
+}
+
+/* ---- setters -------------------------------------------------------------- */
+
+static struct vb_sup_config *sup_get(vb_config *cfg)
+{
+	if (!cfg->sup) {
+		cfg->sup = calloc(1, sizeof(*cfg->sup));
+		if (!cfg->sup)
+			return NULL;
+		cfg->sup->status_fd = -1;
+		cfg->sup->timeout_signal = SIGTERM;
+	}
+	cfg->validated = false;
+	return cfg->sup;
+}
+#define SUP_GET(cfg, err, var)                                                          \
+	struct vb_sup_config *var;                                                      \
+	if (!(cfg))                                                                     \
+		return CFG_ERR(err, "invalid argument");                               \
+	if (vb_config_option(cfg, err) < 0)                                      \
+		return -EINVAL;                                                         \
+	if (!(var = sup_get(cfg)))                                                      \
+		return vb_err(err, VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory");
+
+void sup_config_free(struct vb_sup_config *sup) { free(sup); }
+
+VB_EXPORT int vb_config_status_fd(vb_config *cfg, int fd, vb_error *err)
+{
+	SUP_GET(cfg, err, sup);
+	if (fd < 0)
+		return CFG_ERR(err, "Invalid fd: %d", fd);
+	sup->status_fd = fd;
+	return 0;
+}
+
+VB_EXPORT int vb_config_set_event_fn(vb_config *cfg, vb_event_fn fn, void *userdata, vb_error *err)
+{
+	SUP_GET(cfg, err, sup);
+	sup->event_fn = fn;
+	sup->event_userdata = userdata;
+	return 0;
+}
+
+VB_EXPORT int vb_config_rlimit(vb_config *cfg, int resource, uint64_t soft, uint64_t hard,
+			       vb_error *err)
+{
+	size_t i;
+
+	SUP_GET(cfg, err, sup);
+	if (resource < 0 || resource >= RLIM_NLIMITS)
+		return CFG_ERR(err, "--rlimit: unknown resource %d", resource);
+	if (soft != VB_UNLIMITED && (hard == VB_UNLIMITED ? false : soft > hard))
+		return CFG_ERR(err, "--rlimit %s: soft limit %" PRIu64 " above hard limit %" PRIu64,
+			       rlimit_name(resource), soft, hard);
+	if (soft == VB_UNLIMITED && hard != VB_UNLIMITED)
+		return CFG_ERR(err, "--rlimit %s: soft limit unlimited above hard limit %" PRIu64,
+			       rlimit_name(resource), hard);
+	/* A later --rlimit for the same resource replaces the earlier one. */
+	for (i = 0; i < sup->n_rlimits && sup->rlimits[i].resource != resource; i++)
+		;
+	if (i == SUP_MAX_RLIMITS)
+		return CFG_ERR(err, "--rlimit: too many limits");
+	sup->rlimits[i].resource = resource;
+	sup->rlimits[i].rl.rlim_cur = soft == VB_UNLIMITED ? RLIM_INFINITY : (rlim_t)soft;
+	sup->rlimits[i].rl.rlim_max = hard == VB_UNLIMITED ? RLIM_INFINITY : (rlim_t)hard;
+	if (i == sup->n_rlimits)
+		sup->n_rlimits++;
+	return 0;
+}
+
+VB_EXPORT int vb_config_timeout(vb_config *cfg, uint64_t usec, vb_error *err)
+{
+	SUP_GET(cfg, err, sup);
+	if (usec == 0 || usec > (uint64_t)INT32_MAX * 1000000)
+		return CFG_ERR(err, "--timeout must be more than 0 and at most %d seconds", INT32_MAX);
+	sup->timeout_usec = usec;
+	return 0;
+}
+
+VB_EXPORT int vb_config_timeout_signal(vb_config *cfg, int sig, vb_error *err)
+{
+	SUP_GET(cfg, err, sup);
+	if (sig < 1 || sig >= NSIG)
+		return CFG_ERR(err, "--timeout-signal: invalid signal %d", sig);
+	sup->timeout_signal = sig;
+	return 0;
+}
+
+VB_EXPORT int vb_config_kill_after(vb_config *cfg, uint64_t usec, vb_error *err)
+{
+	SUP_GET(cfg, err, sup);
+	if (usec == 0 || usec > (uint64_t)INT32_MAX * 1000000)
+		return CFG_ERR(err, "--kill-after must be more than 0 and at most %d seconds",
+			       INT32_MAX);
+	sup->kill_after_usec = usec;
+	return 0;
+}
+
+/* ---- per-sandbox state ---------------------------------------------------- */
+
+static void sup_state_free(void *data)
+{
+	struct vb_sandbox *sb = data;
+	struct vb_sup_state *s = sb->sup;
+
+	if (!s)
+		return;
+	if (s->times)
+		(void)munmap(s->times, sizeof(*s->times));
+	if (s->timer_fd >= 0)
+		(void)close(s->timer_fd);
+	free(s);
+	sb->sup = NULL;
+}
+
+static struct vb_sup_state *sup_state(struct vb_sandbox *sb)
+{
+	struct vb_sup_state *s;
+
+	if (sb->sup)
+		return sb->sup;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->timer_fd = s->oom_fd = -1;
+	sb->sup = s;
+	if (vb_rollback_push(&sb->rb, sup_state_free, sb, false) < 0)
+		return NULL; /* already freed by the push */
+	return s;
+}
+
+static void add_warning(struct vb_sandbox *sb, bool log, const char *fmt, va_list ap)
+{
+	struct vb_sup_state *s;
+	char text[256];
+
+	(void)vsnprintf(text, sizeof(text), fmt, ap);
+	if (log)
+		vb_log(sb->cfg, VB_LOG_WARNING, "%s", text);
+	if (!sb->cfg->sup || !(s = sup_state(sb)) || s->n_warnings >= ARRAY_SIZE(s->warnings))
+		return;
+	memcpy(s->warnings[s->n_warnings++], text, sizeof(text));
+}
+
+void sup_warn(struct vb_sandbox *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_warning(sb, true, fmt, ap);
+	va_end(ap);
+}
+
+void sup_note(struct vb_sandbox *sb, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_warning(sb, false, fmt, ap);
+	va_end(ap);
+}
+
+void sup_mark(struct vb_sandbox *sb, enum vb_sup_stage stage)
+{
+	struct vb_sup_state *s = sb ? sb->sup : NULL;
+
+	if (!s || !s->times || (unsigned)stage >= VB_SUP_STAGE_MAX)
+		return;
+	s->times->t[stage] = sup_now_ns();
+	if (stage == VB_SUP_EXEC)
+		sup_emit_running(sb); /* parent: the command runs */
+}
+
+/* ---- timers ---------------------------------------------------------------- */
+
+static int arm(int fd, uint64_t usec)
+{
+	struct itimerspec its = { .it_value = { .tv_sec = (time_t)(usec / 1000000),
+						.tv_nsec = (long)(usec % 1000000) * 1000 } };
+
+	return timerfd_settime(fd, 0, &its, NULL) < 0 ? -errno : 0;
+}
+
+static void kill_everything(struct vb_sandbox *sb)
+{
+	(void)vb_sandbox_kill(sb, SIGKILL);
+	if (sb->cg)
+		(void)cg_kill_all(sb);
+}
+
+static int on_timer(struct vb_sandbox *sb, struct vb_waiter *w, short revents)
+{
+	struct vb_sup_state *s = sb->sup;
+	struct vb_sup_config *sup = sb->cfg->sup;
+	uint64_t ticks;
+	struct jbuf j;
+
+	if (read(w->fd, &ticks, sizeof(ticks)) != (ssize_t)sizeof(ticks))
+		return 0;
+	if (!s->timeout_fired) {
+		s->timeout_fired = true;
+		sb->timed_out = 1;
+		j_begin(&j, "timeout");
+		j_uint(&j, "timeout_us", sup->timeout_usec);
+		j_int(&j, "signal", sup->timeout_signal);
+		j_str(&j, "signal_name", sigabbrev_np(sup->timeout_signal));
+		sup_emit(sb->cfg, &j, "timeout");
+		if (sup->timeout_signal == SIGKILL) {
+			s->killed = true;
+			kill_everything(sb);
+		} else {
+			(void)vb_sandbox_kill(sb, sup->timeout_signal);
+			if (sup->kill_after_usec)
+				(void)arm(w->fd, sup->kill_after_usec);
+		}
+		return 0;
+	}
+	if (!s->killed) {
+		s->killed = true;
+		j_begin(&j, "timeout");
+		j_uint(&j, "kill_after_us", sup->kill_after_usec);
+		j_int(&j, "signal", SIGKILL);
+		j_str(&j, "signal_name", "KILL");
+		sup_emit(sb->cfg, &j, "timeout");
+		kill_everything(sb);
+	}
+	return 0;
+}
+
+static void emit_oom(struct vb_sandbox *sb, uint64_t kills)
+{
+	struct vb_sup_state *s = sb->sup;
+	struct jbuf j;
+
+	sb->oom = 1;
+	if (!s || s->oom_sent)
+		return;
+	s->oom_sent = true;
+	j_begin(&j, "oom");
+	j_uint(&j, "oom_kills", kills);
+	j_str(&j, "cgroup", cg_v2_path(sb));
+	sup_emit(sb->cfg, &j, "oom");
+}
+
+static int on_oom(struct vb_sandbox *sb, struct vb_waiter *w, short revents)
+{
+	struct cg_stats st = { 0 };
+	uint64_t v;
+
+	/* An eventfd (v1) must be drained; memory.events (v2) re-arms by
+	 * itself. */
+	(void)!read(w->fd, &v, sizeof(v));
+	if (cg_read_stats(sb, &st) == 0 && st.have_oom && st.oom_kills > 0)
+		emit_oom(sb, st.oom_kills);
+	return 0;
+}
+
+/* ---- hooks ---------------------------------------------------------------- */
+
+int sup_prepare(struct vb_sandbox *sb, vb_error *err)
+{
+	struct vb_sup_config *sup = sb->cfg->sup;
+	struct vb_sup_state *s;
+	short ev;
+	int r, fd;
+
+	if (!sup && !sb->cg)
+		return 0;
+	if (vb_fault("sup-prepare") < 0)
+		return vb_err(err, VB_STAGE_PREPARE, -1, EIO, "supervision setup");
+	if (sup && sup->status_fd >= 0 && fcntl(sup->status_fd, F_GETFD) < 0) {
+		sup->status_broken = true; /* no events to it, no second message */
+		return vb_err(err, VB_STAGE_PREPARE, -1, errno, "Invalid --status-fd %d",
+			      sup->status_fd);
+	}
+	s = sup_state(sb);
+	if (!s)
+		return vb_err(err, VB_STAGE_PREPARE, -1, ENOMEM, "Out of memory");
+	(void)getrusage(RUSAGE_CHILDREN, &s->ru_start);
+	if (sup && (sup->status_fd >= 0 || sup->event_fn)) {
+		void *m = mmap(NULL, sizeof(*s->times), PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+		if (m == MAP_FAILED)
+			return vb_err(err, VB_STAGE_PREPARE, -1, errno, "mmap for setup times");
+		s->times = m;
+		s->times->t[VB_SUP_PREPARE] = sup_now_ns();
+	}
+	if (sup && sup->timeout_usec) {
+		if (vb_fault("sup-timerfd") < 0)
+			return vb_err(err, VB_STAGE_PREPARE, -1, EIO, "timerfd_create");
+		s->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (s->timer_fd < 0)
+			return vb_err(err, VB_STAGE_PREPARE, -1, errno, "timerfd_create");
+		r = arm(s->timer_fd, sup->timeout_usec);
+		if (r == 0)
+			r = vb_sandbox_add_waiter(sb, s->timer_fd, POLLIN, on_timer, NULL);
+		if (r < 0)
+			return vb_err(err, VB_STAGE_PREPARE, -1, -r, "--timeout timer");
+	}
+	fd = sb->cg ? cg_oom_watch(sb, &ev) : -ENOENT;
+	if (fd >= 0) {
+		r = vb_sandbox_add_waiter(sb, fd, ev, on_oom, NULL);
+		if (r < 0)
+			return vb_err(err, VB_STAGE_PREPARE, -1, -r, "OOM watch");
+		s->oom_fd = fd;
+	}
+	return 0;
+}
+
+static void emit_namespaces(struct jbuf *j, pid_t pid)
+{
+	static const char *const names[] = { "cgroup", "ipc", "mnt", "net", "pid", "user", "uts" };
+	char path[64];
+
+	j_open(j, "namespaces", '{');
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		struct stat st;
+
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, names[i]);
+		if (stat(path, &st) == 0)
+			j_uint(j, names[i], (uint64_t)st.st_ino);
+	}
+	j_close(j, '{');
+}
+
+/* The command's pid: the outer child itself, or its only child (PID 1's
+ * fork) when there is an init. */
+static pid_t command_pid(pid_t outer)
+{
+	char path[64], buf[64];
+	_cleanup_close_ int fd = -1;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)outer, (int)outer);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return outer;
+	buf[n] = '\0';
+	return (pid_t)strtol(buf, NULL, 10);
+}
+
+int sup_spawned(struct vb_sandbox *sb, vb_error *err)
+{
+	struct vb_sup_state *s = sb->sup;
+	struct jbuf j;
+
+	if (!sb->cfg->sup || !s)
+		return 0;
+	if (vb_fault("sup-spawned") < 0)
+		return vb_err(err, VB_STAGE_PREPARE, -1, EIO, "supervision events");
+	j_begin(&j, "runtime_init_warnings");
+	j_open(&j, "warnings", '[');
+	for (size_t i = 0; i < s->n_warnings; i++)
+		j_elem_str(&j, s->warnings[i]);
+	j_close(&j, '[');
+	sup_emit(sb->cfg, &j, "runtime_init_warnings");
+	return 0;
+}
+
+static const char *const stage_names[VB_SUP_STAGE_MAX] = {
+	[VB_SUP_PREPARE] = "prepare", [VB_SUP_CLONE] = "clone",     [VB_SUP_IDMAP] = "idmap",
+	[VB_SUP_CGROUP] = "cgroup",   [VB_SUP_NETWORK] = "network", [VB_SUP_MOUNTS] = "mounts",
+	[VB_SUP_SECCOMP] = "seccomp", [VB_SUP_EXEC] = "exec",
+};
+
+void sup_emit_running(struct vb_sandbox *sb)
+{
+	struct vb_sup_state *s = sb->sup;
+	uint64_t start, prev;
+	pid_t cmd;
+	struct jbuf j;
+
+	if (!s || s->spawned_sent)
+		return;
+	s->spawned_sent = true;
+	cmd = command_pid(sb->pid);
+	j_begin(&j, "spawned");
+	j_int(&j, "vb_pid", getpid());
+	j_int(&j, "sandbox_pid", sb->pid);
+	if (cmd && cmd != sb->pid)
+		j_int(&j, "pid1_pid", sb->pid);
+	else
+		j_null(&j, "pid1_pid");
+	if (cmd)
+		j_int(&j, "command_pid", cmd);
+	else
+		j_null(&j, "command_pid");
+	emit_namespaces(&j, sb->pid);
+	j_str(&j, "cgroup", cg_v2_path(sb));
+	sup_emit(sb->cfg, &j, "spawned");
+
+	/* Each stage's time is from the end of the stage before it that was
+	 * reached; one that was not reached counts 0. */
+	start = (uint64_t)sb->start.tv_sec * 1000000000u + (uint64_t)sb->start.tv_nsec;
+	prev = start;
+	j_begin(&j, "setup_finished");
+	j_open(&j, "stages_us", '{');
+	for (int i = 0; i < VB_SUP_STAGE_MAX; i++) {
+		uint64_t t = s->times->t[i];
+
+		if (t && t >= prev) {
+			j_uint(&j, stage_names[i], (t - prev) / 1000);
+			prev = t;
+		} else {
+			j_uint(&j, stage_names[i], 0);
+		}
+	}
+	j_close(&j, '{');
+	j_uint(&j, "total_us", (prev - start) / 1000);
+	sup_emit(sb->cfg, &j, "setup_finished");
+}
+
+int sup_apply_child(struct vb_sandbox *sb, vb_error *err)
+{
+	struct vb_sup_config *sup = sb->cfg->sup;
+
+	if (!sup)
+		return 0;
+	/* The command must not hold the event stream open. */
+	if (sup->status_fd > 2)
+		(void)close(sup->status_fd);
+	for (size_t i = 0; i < sup->n_rlimits; i++) {
+		int e = vb_fault("sup-rlimit") < 0 ? EIO : 0;
+
+		if (!e && setrlimit(sup->rlimits[i].resource, &sup->rlimits[i].rl) < 0)
+			e = errno;
+		if (e)
+			return vb_err(err, VB_STAGE_EXEC, -1, e, "--rlimit %s: setrlimit",
+				      rlimit_name(sup->rlimits[i].resource));
+	}
+	return 0;
+}
+
+static const char *const reason_names[] = {
+	[VB_EXIT_EXITED] = "exited",   [VB_EXIT_SIGNALED] = "signaled", [VB_EXIT_OOM] = "oom",
+	[VB_EXIT_TIMEOUT] = "timeout", [VB_EXIT_SETUP_FAILED] = "setup-failed",
+};
+
+static uint64_t tv_usec(struct timeval tv)
+{
+	return (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec;
+}
+
+void sup_exited(struct vb_sandbox *sb)
+{
+	struct vb_sup_state *s = sb->sup;
+	struct cg_stats st = { 0 };
+	struct rusage ru;
+	struct jbuf j;
+	uint64_t now = sup_now_ns(), start;
+	bool have_cg;
+
+	if (!s)
+		return;
+	have_cg = sb->cg && cg_read_stats(sb, &st) == 0;
+	/* An OOM kill the wait loop did not see before the exit. */
+	if (have_cg && st.have_oom && st.oom_kills > 0 && !sb->timed_out) {
+		emit_oom(sb, st.oom_kills);
+		if (sb->exit.reason == VB_EXIT_SIGNALED || sb->exit.reason == VB_EXIT_EXITED)
+			sb->exit.reason = VB_EXIT_OOM;
+	}
+	if (s->timeout_fired && s->killed && sb->exit.reason == VB_EXIT_TIMEOUT)
+		sb->exit.status = 128 + SIGKILL; /* coreutils: KILL ends with 137 */
+	if (!sb->cfg->sup || s->exited_sent)
+		return;
+	s->exited_sent = true;
+	j_begin(&j, "exited");
+	j_str(&j, "reason", reason_names[sb->exit.reason]);
+	if (sb->exit.signal) {
+		j_int(&j, "signal", sb->exit.signal);
+		j_str(&j, "signal_name", sigabbrev_np(sb->exit.signal));
+	} else {
+		j_int(&j, "exit_code", sb->exit.exit_code);
+	}
+	j_int(&j, "status", sb->exit.status);
+	start = (uint64_t)sb->start.tv_sec * 1000000000u + (uint64_t)sb->start.tv_nsec;
+	j_uint(&j, "wall_us", (now - start) / 1000);
+	if (have_cg && st.have_cpu) {
+		j_uint(&j, "cpu_user_us", st.cpu_user_usec);
+		j_uint(&j, "cpu_system_us", st.cpu_system_usec);
+	} else if (getrusage(RUSAGE_CHILDREN, &ru) == 0) {
+		j_uint(&j, "cpu_user_us", tv_usec(ru.ru_utime) - tv_usec(s->ru_start.ru_utime));
+		j_uint(&j, "cpu_system_us", tv_usec(ru.ru_stime) - tv_usec(s->ru_start.ru_stime));
+	}
+	if (have_cg && st.have_peak) {
+		j_uint(&j, "peak_memory_bytes", st.peak_bytes);
+	} else if (getrusage(RUSAGE_CHILDREN, &ru) == 0) {
+		/* The largest single process, not the sum: the best there is
+		 * without a memory cgroup. */
+		j_uint(&j, "peak_memory_bytes", (uint64_t)ru.ru_maxrss * 1024);
+	}
+	sup_emit(sb->cfg, &j, "exited");
+}
+
+static const char *const vb_stage_names[] = {
+	"none", "config", "prepare", "clone", "idmap", "mount", "network",
+	"cgroup", "privs", "seccomp", "exec", "wait",
+};
+
+void sup_setup_failed(struct vb_sandbox *sb, const vb_error *err)
+{
+	struct vb_sup_state *s = sb->sup;
+	struct jbuf j;
+	uint64_t start;
+
+	if (!sb->cfg->sup || (s && s->exited_sent))
+		return;
+	if (s)
+		s->exited_sent = true;
+	j_begin(&j, "setup_failed");
+	if (err) {
+		j_str(&j, "stage", (unsigned)err->stage < ARRAY_SIZE(vb_stage_names)
+					   ? vb_stage_names[err->stage]
+					   : "none");
+		j_int(&j, "errno", err->error);
+		if (err->error)
+			j_str(&j, "errno_name", strerrorname_np(err->error));
+		if (err->op_index >= 0)
+			j_int(&j, "op_index", err->op_index);
+		else
+			j_null(&j, "op_index");
+		j_str(&j, "message", err->message);
+	}
+	sup_emit(sb->cfg, &j, "setup_failed");
+	j_begin(&j, "exited");
+	j_str(&j, "reason", "setup-failed");
+	j_int(&j, "exit_code", 1);
+	j_int(&j, "status", 1);
+	start = (uint64_t)sb->start.tv_sec * 1000000000u + (uint64_t)sb->start.tv_nsec;
+	j_uint(&j, "wall_us", (sup_now_ns() - start) / 1000);
+	sup_emit(sb->cfg, &j, "exited");
+}
+
+void sup_event_signal(struct vb_sandbox *sb, int sig)
+{
+	struct jbuf j;
+
+	if (!sb || !sb->cfg->sup)
+		return;
+	j_begin(&j, "signal");
+	j_int(&j, "signal", sig);
+	j_str(&j, "signal_name", sigabbrev_np(sig));
+	j_int(&j, "to_pid", sb->pid);
+	sup_emit(sb->cfg, &j, "signal");
+}
+
+void sup_event_network(struct vb_sandbox *sb, const char *ifname, const char *const *addrs,
+		       size_t n_addrs, const char *gateway)
+{
+	struct jbuf j;
+
+	if (!sb || !sb->cfg->sup)
+		return;
+	j_begin(&j, "network");
+	j_str(&j, "interface", ifname);
+	j_open(&j, "addresses", '[');
+	for (size_t i = 0; i < n_addrs; i++)
+		j_elem_str(&j, addrs[i]);
+	j_close(&j, '[');
+	j_str(&j, "gateway", gateway);
+	sup_emit(sb->cfg, &j, "network");
+}
