@@ -1,0 +1,132 @@
+#!/bin/bash
+# Side by side: the same command lines through Debian's /usr/bin/bwrap and
+# through a "bwrap" symlink to the binary under test, in each mode; exit
+# status and stderr must match (and stdout where it is deterministic).
+# Only options bwrap 0.8 knows, and behaviour 0.8 shares with 0.11 (not
+# --userns 0, which 0.11 honours).  Setuid mode skips --remount-ro of a
+# missing path: bwrap 0.8 then adds a second, internal line.
+. "$(dirname "$0")/lib.sh"
+
+REAL=${BWRAP:-/usr/bin/bwrap}
+if [ ! -x "$REAL" ]; then
+	skip "no $REAL to compare with" "compat"
+	exit 0
+fi
+# Both are run as plain "bwrap" found on PATH, so argv[0] is the same.
+mkdir -p "$T/real" "$T/realsuid" "$T/vbl" "$T/vblsuid"
+chmod 755 "$T/real" "$T/realsuid" "$T/vbl" "$T/vblsuid"
+cp "$REAL" "$T/real/bwrap"; chmod 755 "$T/real/bwrap"
+ln -s "$VB_BIN" "$T/vbl/bwrap"
+if mode_available setuid; then
+	cp "$REAL" "$T/realsuid/bwrap" && chown 0:0 "$T/realsuid/bwrap" && chmod 4755 "$T/realsuid/bwrap"
+	ln -s "$VB_SUID" "$T/vblsuid/bwrap"
+fi
+
+# pair_run DIR MODE ARGS...: runs "bwrap ARGS" with DIR first on PATH.
+pair_run() {
+	local dir=$1 mode=$2; shift 2
+	local -a pre=()
+	[ "$mode" = root ] || pre=("${AS_USER[@]}")
+	env PATH="$dir:$PATH" "${pre[@]}" bwrap "$@" <"${RUN_STDIN:-/dev/null}" >"$T/io/out" 2>"$T/io/err"
+	rc=$?
+	out=$(cat "$T/io/out"); err=$(cat "$T/io/err")
+}
+
+# COMPARE: all (status, stderr, stdout), noout (status, stderr),
+# usage (status, first stderr line).
+t_compat() {
+	local -a args
+	local r_rc r_out r_err d_real d_vb
+	eval "args=($ARGS)"
+	if [ "$1" = setuid ]; then d_real=$T/realsuid d_vb=$T/vblsuid; else d_real=$T/real d_vb=$T/vbl; fi
+	pair_run "$d_real" "$1" "${args[@]}"
+	r_rc=$rc r_out=$out r_err=$err
+	pair_run "$d_vb" "$1" "${args[@]}"
+	LAST_CMD="[$1] bwrap $ARGS"
+	[ "$COMPARE" = usage ] && { r_err=$(printf '%s\n' "$r_err" | head -1); err=$(printf '%s\n' "$err" | head -1); }
+	local bad=0
+	[ "$rc" = "$r_rc" ] || { diag "status: bwrap $r_rc, vb $rc"; bad=1; }
+	[ "$err" = "$r_err" ] || { diag "stderr differs:"; diag "bwrap: $r_err"; diag "vb:    $err"; bad=1; }
+	if [ "$COMPARE" = all ] && [ "$out" != "$r_out" ]; then
+		diag "stdout differs:"; diag "bwrap: $r_out"; diag "vb:    $out"; bad=1
+	fi
+	return $bad
+}
+
+U='--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib --symlink usr/lib64 /lib64 --symlink usr/sbin /sbin'
+# COMPARE | MODES (empty: all) | ARGS
+CASES=$(cat <<TABLE
+all||--ro-bind / / true
+all||--ro-bind / / sh -c 'echo out; echo err >&2; exit 3'
+all||--ro-bind / / sh -c 'kill -TERM \$\$'
+all||--ro-bind / / --unshare-pid sh -c 'kill -KILL \$\$'
+all||$U --unshare-all --proc /proc --dev /dev sh -c 'ls -A /dev; id -u; ls /proc/self/ns | tr "\\n" " "'
+all||$U --tmpfs /tmp --dir /tmp/a/b --perms 0700 --dir /tmp/c --symlink /x /tmp/l sh -c 'ls -A /tmp; stat -c "%n %a" /tmp/a /tmp/a/b /tmp/c; readlink /tmp/l'
+all||$U --clearenv --setenv A b --setenv C d --unsetenv C /usr/bin/env
+all||$U --unshare-uts --hostname compat-host hostname
+all||$U --unshare-user --uid 5 --gid 6 id
+all||$U --unshare-net --proc /proc sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1'
+all||$U --chdir /nonexistent --chdir /usr pwd
+all||$U --unshare-pid --as-pid-1 sh -c 'echo \$\$'
+all||$U --dev /dev --cap-drop ALL sh -c 'grep ^Cap /proc/self/status'
+all|root user|$U --proc /proc --cap-drop ALL --cap-add CAP_CHOWN sh -c 'grep ^Cap /proc/self/status'
+noout||--frobnicate
+noout||--bind /usr
+noout||--ro-bind / / --perms 0700 --bind /usr /x true
+noout||--ro-bind / / --perms 9999 --dir /x true
+noout||--ro-bind / / --size 0 --tmpfs /x true
+noout||--ro-bind / / --size 100 --tmpfs /x true
+noout||--ro-bind / / --bind /nonexistent /x true
+noout|root user|--ro-bind / / --remount-ro /nonexistent true
+noout||$U --dir /usr/x true
+noout||$U --symlink /a /usr true
+noout||--ro-bind / / /nonexistent
+noout||--ro-bind / / --uid 5 true
+noout||--ro-bind / / --hostname x true
+noout||--ro-bind / / --as-pid-1 true
+noout||--ro-bind / / --unshare-pid --as-pid-1 --lock-file /x true
+noout||--ro-bind / / --cap-add CAP_BOGUS true
+noout||--ro-bind / / --cap-add CAP_NET_ADMIN true
+noout||--ro-bind / / --userns-block-fd 0 true
+noout||--ro-bind / / --unshare-user --userns-block-fd 0 true
+noout||--ro-bind / / --disable-userns true
+noout||--ro-bind / / --info-fd abc true
+noout||--ro-bind / / --seccomp 99 true
+noout||--ro-bind / / --args 99 true
+noout||--ro-bind / / --chmod 0700 /nonexistent true
+noout||--ro-bind / / --exec-label system_u:system_r:x_t:s0 true
+noout||--ro-bind / / --file-label system_u:object_r:x_t:s0 true
+usage||--ro-bind / /
+usage||
+TABLE
+)
+while IFS='|' read -r COMPARE MODES_OF ARGS; do
+	[ -n "$COMPARE" ] || continue
+	# shellcheck disable=SC2086
+	mcase "same as bwrap: ${ARGS:-(no arguments)}" t_compat $MODES_OF
+done <<<"$CASES"
+
+# --info-fd / --json-status-fd: the same keys, in the same order.
+json_keys() { "$PY" -c '
+import json, sys
+t = open(sys.argv[1]).read().strip(); d = json.JSONDecoder(); i = 0; out = []
+while i < len(t):
+    o, e = d.raw_decode(t, i); out.append(",".join(o)); i = e
+    while i < len(t) and t[i].isspace(): i += 1
+print(" | ".join(out))' "$1"; }
+t_json_keys() {
+	local opts a b d_real d_vb
+	if [ "$1" = setuid ]; then d_real=$T/realsuid d_vb=$T/vblsuid; else d_real=$T/real d_vb=$T/vbl; fi
+	for opts in "" "--unshare-all" "--unshare-user --unshare-net" "--unshare-pid --unshare-ipc --unshare-uts --unshare-cgroup"; do
+		# shellcheck disable=SC2086
+		pair_run "$d_real" "$1" --ro-bind / / $opts --info-fd 3 --json-status-fd 4 sh -c 'exit 2' 3>"$T/io/i1" 4>"$T/io/j1"
+		# shellcheck disable=SC2086
+		pair_run "$d_vb" "$1" --ro-bind / / $opts --info-fd 3 --json-status-fd 4 sh -c 'exit 2' 3>"$T/io/i2" 4>"$T/io/j2"
+		a="$(json_keys "$T/io/i1") / $(json_keys "$T/io/j1")"
+		b="$(json_keys "$T/io/i2") / $(json_keys "$T/io/j2")"
+		[ "$a" = "$b" ] || { diag "with '$opts': bwrap $a"; diag "with '$opts': vb    $b"; return 1; }
+	done
+}
+mcase "--info-fd/--json-status-fd: bwrap's keys in bwrap's order" t_json_keys
+
+done_testing

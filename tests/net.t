@@ -1,0 +1,343 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# --net: bridge, NAT, publishing, IPAM, IPv6, DNS, pasta, setuid policy and
+# teardown.  Hermetic: the whole test re-executes itself in a network and
+# mount namespace of its own, which plays the host (with a private /run, so
+# leases never mix with real ones); another namespace, "upstream", is the
+# network beyond it.  No packet leaves these namespaces.
+
+if [ -z "${VB_NET_INNER:-}" ] && [ "$(id -u)" = 0 ]; then
+	export VB_NET_INNER=1
+	exec unshare --net --mount --propagation private -- bash "$0" "$@"
+fi
+
+. "${VB_SRCDIR:-$(dirname "$0")/..}/tests/lib.sh"
+
+if [ "$(id -u)" != 0 ] || [ -z "${VB_NET_INNER:-}" ]; then
+	plan 1
+	skip "needs root to create the test's own network namespaces" "network suite"
+	exit 0
+fi
+if ! vb_only; then
+	plan 1
+	skip "$SKIP_REASON" "network suite"
+	exit 0
+fi
+
+# ---- the test's world ------------------------------------------------------------
+UP=vbup$$
+SRV=$T/srv.py
+ip link set lo up
+mount -t tmpfs vbtest-run /run || bail "cannot mount a private /run"
+mkdir -p /run/netns /run/systemd/resolve
+# pasta needs /dev/net/tun, which Debian makes 0666; where the host's is
+# root-only, the test's own mount namespace gets a node that is not.
+if [ -c /dev/net/tun ] && ! setpriv --reuid="$TUID" --regid="$TGID" --clear-groups -- test -w /dev/net/tun; then
+	mkdir -p /run/vbtest-tun && mknod -m 666 /run/vbtest-tun/tun c 10 200 &&
+		mount --bind /run/vbtest-tun/tun /dev/net/tun
+fi
+ip netns add "$UP" || bail "ip netns add"
+ip link add up0 type veth peer name eth0 netns "$UP" || bail "veth to upstream"
+ip addr add 10.99.0.1/24 dev up0
+ip -6 addr add fd99::1/64 dev up0 nodad
+ip link set up0 up
+ip netns exec "$UP" ip link set lo up
+ip netns exec "$UP" ip addr add 10.99.0.2/24 dev eth0
+ip netns exec "$UP" ip -6 addr add fd99::2/64 dev eth0 nodad
+ip netns exec "$UP" ip link set eth0 up
+# An upstream address beyond the gateway (pasta maps the gateway itself
+# to the host).
+ip netns exec "$UP" ip addr add 10.99.1.2/32 dev lo
+# pasta copies the host's default route and address: give it one.
+ip route add default via 10.99.0.2 dev up0
+ip -6 route add default via fd99::2 dev up0
+
+PIDS=()
+cleanup_world() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	ip netns del "$UP" 2>/dev/null
+}
+trap 'cleanup_world; _vbt_cleanup' EXIT
+
+cat >"$SRV" <<'EOF'
+import os, socket, sys, threading
+mode, port = sys.argv[1], int(sys.argv[2])
+fam = socket.AF_INET6 if len(sys.argv) > 4 and sys.argv[4] == "6" else socket.AF_INET
+host = "::" if fam == socket.AF_INET6 else "0.0.0.0"
+if mode == "udp-log":      # append each datagram's source address to a file
+    s = socket.socket(fam, socket.SOCK_DGRAM); s.bind((host, port))
+    open(sys.argv[3] + ".ready", "w").close()
+    while True:
+        data, peer = s.recvfrom(512)
+        with open(sys.argv[3], "a") as f: f.write(peer[0] + "\n")
+elif mode == "udp-echo":   # answer each datagram with "echo:" + data
+    s = socket.socket(fam, socket.SOCK_DGRAM); s.bind((host, port))
+    open(sys.argv[3] + ".ready", "w").close()
+    while True:
+        data, peer = s.recvfrom(512); s.sendto(b"echo:" + data, peer)
+elif mode == "tcp-peer":   # tell each client its address as seen here
+    s = socket.socket(fam, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((host, port)); s.listen(64)
+    open(sys.argv[3] + ".ready", "w").close()
+    while True:
+        c, peer = s.accept(); c.sendall(("peer=" + peer[0] + "\n").encode()); c.close()
+elif mode == "tcp-get":    # client: print what the server says
+    fam = socket.AF_INET6 if ":" in sys.argv[3] else socket.AF_INET
+    c = socket.create_connection((sys.argv[3], port), timeout=5)
+    print(c.recv(512).decode().strip())
+elif mode == "udp-send":   # client: send one datagram, print a reply if asked
+    fam = socket.AF_INET6 if ":" in sys.argv[3] else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_DGRAM); s.settimeout(3)
+    for _ in range(3):
+        s.sendto(b"hi", (sys.argv[3], port))
+        if len(sys.argv) < 5: break
+        try: print(s.recv(512).decode()); break
+        except socket.timeout: pass
+EOF
+
+# start_bg LOG CMD...: runs CMD in the background, waits for LOG.ready.
+start_bg() {
+	local log=$1; shift
+	"$@" >/dev/null 2>&1 &
+	PIDS+=($!)
+	for _ in $(seq 100); do [ -e "$log.ready" ] && return 0; sleep 0.05; done
+	diag "background server did not start: $*"
+	return 1
+}
+
+VBR=("$VB_BIN" --ro-bind / / --dev /dev --proc /proc --die-with-parent)
+sbx() { timeout 30 "${VBR[@]}" "$@"; }
+py() { echo "python3 $SRV $*"; }
+
+# Residue: sandbox veths, leases, per-sandbox nft chains.
+residue() {
+	ip -o link show | grep -Eo 'vb[0-9a-f]{8}' | sort
+	ls /run/voidbox/net/*/ 2>/dev/null | grep -E '^[0-9.]+$'
+	nft list table inet voidbox 2>/dev/null | grep -Eo '(pre|out)-[0-9a-f]{8}'
+}
+
+# ---- bridge, gateway, NAT ----------------------------------------------------------
+start_bg "$T/gw" python3 "$SRV" tcp-peer 7001 "$T/gw"
+start_bg "$T/up.log" ip netns exec "$UP" python3 "$SRV" udp-log 7002 "$T/up.log"
+start_bg "$T/up6.log" ip netns exec "$UP" python3 "$SRV" udp-log 7003 "$T/up6.log" 6
+
+out=$(sbx --net bridge -- sh -c 'ip -4 -o addr show eth0; ip route show default' 2>"$T/io/err")
+like "$out" 'inet 10\.88\.[0-9]+\.[0-9]+/16' "bridge: eth0 has an address from 10.88.0.0/16"
+like "$out" 'default via 10\.88\.0\.1 dev eth0' "bridge: default route via the gateway"
+
+out=$(sbx --net bridge -- $(py tcp-get 7001 10.88.0.1) 2>&1)
+like "$out" '^peer=10\.88\.' "sandbox reaches the gateway (host sees its bridge address)"
+
+: >"$T/up.log"
+sbx --net bridge -- $(py udp-send 7002 10.99.0.2) >/dev/null 2>&1
+sleep 0.3
+is "$(sort -u "$T/up.log")" "10.99.0.1" "upstream sees the masqueraded source address"
+
+: >"$T/up.log"
+sbx --net bridge --no-nat --ip 10.88.0.77 -- $(py udp-send 7002 10.99.0.2) >/dev/null 2>&1
+sleep 0.3
+is "$(sort -u "$T/up.log")" "10.88.0.77" "--no-nat: upstream sees the sandbox's own address"
+is "$(nft list set inet voidbox nonat4-vb0 2>/dev/null | grep -c 10.88.0.77)" "0" \
+	"--no-nat: the exemption is removed at exit"
+
+# ---- two sandboxes on one bridge ---------------------------------------------------
+rm -f "$T/a.ready"
+"${VBR[@]}" --net bridge --ip 10.88.0.50 --bind "$T" "$T" -- python3 "$SRV" tcp-peer 7010 "$T/a" >/dev/null 2>&1 &
+A=$!
+PIDS+=($A)
+for _ in $(seq 100); do [ -e "$T/a.ready" ] && break; sleep 0.05; done
+out=$(sbx --net bridge -- $(py tcp-get 7010 10.88.0.50) 2>&1)
+like "$out" '^peer=10\.88\.0\.' "two sandboxes on one bridge reach each other"
+
+# ---- --publish -------------------------------------------------------------------
+kill "$A" 2>/dev/null; wait "$A" 2>/dev/null
+rm -f "$T/p.ready" "$T/u.ready"
+"${VBR[@]}" --net bridge --publish 8080:7011 --publish 5353:7012/udp --bind "$T" "$T" -- sh -c \
+	"python3 $SRV tcp-peer 7011 $T/p & python3 $SRV udp-echo 7012 $T/u & wait" >/dev/null 2>&1 &
+A=$!
+PIDS+=($A)
+for _ in $(seq 100); do [ -e "$T/p.ready" ] && [ -e "$T/u.ready" ] && break; sleep 0.05; done
+out=$(timeout 10 python3 "$SRV" tcp-get 8080 10.99.0.1 2>&1)
+like "$out" '^peer=' "--publish TCP: host client reaches the listener in the sandbox"
+out=$(timeout 10 python3 "$SRV" udp-send 5353 10.99.0.1 reply 2>&1)
+is "$out" "echo:hi" "--publish UDP: host client gets the sandbox's answer"
+like "$(nft list table inet voidbox 2>/dev/null)" 'chain pre-[0-9a-f]{8}' "--publish: per-sandbox DNAT chain while running"
+kill "$A" 2>/dev/null; wait "$A" 2>/dev/null
+sleep 0.2
+is "$(nft list table inet voidbox 2>/dev/null | grep -Ec '(pre|out)-[0-9a-f]{8}')" "0" \
+	"--publish: DNAT chains removed when the sandbox ends"
+
+# ---- IPv6 --------------------------------------------------------------------------
+start_bg "$T/gw6" python3 "$SRV" tcp-peer 7004 "$T/gw6" 6
+out=$(sbx --net bridge --ipv6 -- sh -c "ip -6 -o addr show eth0 scope global; $(py tcp-get 7004 fd56:6f69:6462::1)" 2>&1)
+like "$out" 'inet6 fd56:6f69:6462::[0-9a-f]+/64' "--ipv6: eth0 has an address from the ULA /64"
+like "$out" 'peer=fd56:6f69:6462::' "--ipv6: sandbox reaches the IPv6 gateway"
+: >"$T/up6.log"
+sbx --net bridge --ipv6 -- $(py udp-send 7003 fd99::2) >/dev/null 2>&1
+sleep 0.3
+is "$(sort -u "$T/up6.log")" "fd99::1" "--ipv6: upstream sees the masqueraded IPv6 source"
+
+# ---- DNS ---------------------------------------------------------------------------
+host_sum=$(sha256sum /etc/resolv.conf 2>/dev/null)
+out=$(sbx --net bridge --dns 192.0.2.53 --dns 2001:db8::53 -- cat /etc/resolv.conf 2>&1)
+like "$out" 'nameserver 192\.0\.2\.53' "--dns: the sandbox's resolv.conf names the server"
+like "$out" 'nameserver 2001:db8::53' "--dns: repeatable"
+is "$(sha256sum /etc/resolv.conf 2>/dev/null)" "$host_sum" "--dns: the host's resolv.conf is untouched"
+printf 'nameserver 127.0.0.53\nsearch example.test\n' >"$T/resolv.stub"
+printf 'nameserver 192.0.2.1\n' >/run/systemd/resolve/resolv.conf
+if mount --bind "$T/resolv.stub" /etc/resolv.conf 2>/dev/null; then
+	out=$(sbx --net bridge -- cat /etc/resolv.conf 2>&1)
+	like "$out" 'nameserver 192\.0\.2\.1' "loopback resolver: replaced by the upstream one"
+	if printf '%s' "$out" | grep -q 127.0.0.53; then not_ok "loopback resolver: 127.0.0.53 gone"; else ok "loopback resolver: 127.0.0.53 gone"; fi
+	like "$out" 'search example\.test' "loopback resolver: search domain kept"
+	umount /etc/resolv.conf
+else
+	skip "cannot bind over /etc/resolv.conf" "loopback resolver"
+	skip "cannot bind over /etc/resolv.conf" "loopback resolver"
+	skip "cannot bind over /etc/resolv.conf" "loopback resolver"
+fi
+
+# ---- none, ns:PATH -----------------------------------------------------------------
+out=$(sbx --net none -- sh -c 'ip -o link show | wc -l; ip -o addr show lo | grep -c "inet 127"' 2>&1)
+is "$out" "$(printf '1\n1')" "--net none: only loopback, and it is up"
+out=$(sbx --net "ns:/run/netns/$UP" -- ip -4 -o addr show eth0 2>&1)
+like "$out" 'inet 10\.99\.0\.2/24' "--net ns:PATH joins an existing namespace"
+
+# ---- 32 in parallel ----------------------------------------------------------------
+# All 32 alive at once: each waits for $T/go, made once all have printed
+# (a lease freed by an early finisher may rightly go to a later start).
+par=()
+rm -f "$T/go"
+for i in $(seq 32); do
+	timeout 60 "${VBR[@]}" --net bridge -- sh -c \
+		"ip -4 -o addr show eth0; while [ ! -e $T/go ]; do sleep 0.05; done" >"$T/par.$i" 2>&1 &
+	par+=($!)
+done
+for _ in $(seq 600); do
+	[ "$(cat "$T"/par.* 2>/dev/null | grep -c 'inet ')" -ge 32 ] && break
+	sleep 0.05
+done
+touch "$T/go"
+wait "${par[@]}"
+addrs=$(cat "$T"/par.* | grep -Eo 'inet [0-9.]+' | sort -u | wc -l)
+is "$addrs" "32" "32 parallel sandboxes get 32 distinct addresses"
+[ "$addrs" = 32 ] || diag "$(grep -L 'inet ' "$T"/par.* | xargs -r head)"
+
+# ---- bad input: one line, status 1, nothing left -------------------------------------
+before=$(residue)
+for args in "--net bogus" "--net bridge:bad/name" "--subnet 10.88.0.1/16 --net bridge" \
+	"--net bridge --publish 80" "--net bridge --mac 01:00:00:00:00:01" \
+	"--net bridge --ip 10.1.2.3" "--net none --publish 80:80" "--ipv6" "--net ns:/nonexistent"; do
+	# shellcheck disable=SC2086
+	timeout 10 "${VBR[@]}" $args true >"$T/io/out" 2>"$T/io/err"
+	rc=$?
+	if [ "$rc" = 1 ] && [ "$(wc -l <"$T/io/err")" = 1 ] && grep -q "^$PROG: " "$T/io/err" &&
+		[ "$(residue)" = "$before" ]; then
+		ok "bad input refused in one line, nothing left: $args"
+	else
+		not_ok "bad input refused in one line, nothing left: $args"
+		diag "rc=$rc err=$(cat "$T/io/err")"
+	fi
+done
+
+# ---- 200 runs with failures at each network step and kill -9 --------------------------
+if [ -x "$T/bin/vb-fault" ]; then
+	VBF=("$T/bin/vb-fault" --ro-bind / / --dev /dev --proc /proc --die-with-parent --net bridge --publish 8090:80)
+	rm -f "$T/fault.log"
+	VB_FAULT_LOG=$T/fault.log timeout 20 "${VBF[@]}" true >/dev/null 2>&1
+	steps=$(awk '$3 ~ /^net-/ { print $1 }' "$T/fault.log" | sort -un | tr '\n' ' ')
+	runs=0 bad=0 failed=0
+	while [ $runs -lt 200 ]; do
+		for s in $steps; do
+			VB_FAULT_STEP=$s timeout 20 "${VBF[@]}" true >/dev/null 2>&1 || failed=$((failed + 1))
+			runs=$((runs + 1))
+			[ -n "$(residue)" ] && { bad=$((bad + 1)); diag "after step $s: $(residue | tr '\n' ' ')"; }
+		done
+		# vb killed while the sandbox runs: what it held is swept by the
+		# next start that gets as far as the lease.
+		"${VBF[@]}" sleep 30 >/dev/null 2>&1 &
+		k=$!
+		for _ in $(seq 200); do [ -n "$(nft list table inet voidbox 2>/dev/null | grep -E 'chain out-')" ] && break; sleep 0.02; done
+		kill -9 "$k" 2>/dev/null
+		wait "$k" 2>/dev/null
+		runs=$((runs + 1))
+		timeout 20 "${VBF[@]}" true >/dev/null 2>&1
+		runs=$((runs + 1))
+		[ -n "$(residue)" ] && { bad=$((bad + 1)); diag "after kill -9: $(residue | tr '\n' ' ')"; }
+	done
+	timeout 20 "${VBF[@]}" true >/dev/null 2>&1
+	diag "net fault steps: $steps; $runs runs, $failed failed by injection"
+	ok "fault log lists the network steps ($(echo $steps | wc -w) of them)"
+	is "$bad" "0" "$runs runs with a failure at each network step and kill -9: no residue after any"
+	is "$(residue)" "" "nothing left at the end of the fault runs"
+else
+	skip "vb-fault not built" "fault injection"; skip "vb-fault not built" "fault injection"
+	skip "vb-fault not built" "fault injection"
+fi
+
+# ---- unprivileged: pasta, and the bridge's clear refusal ------------------------------
+pasta_case() {
+	local mode=$1
+	command -v pasta >/dev/null || { SKIP_REASON="pasta not installed"; return 77; }
+	: >"$T/up.log"
+	chmod 666 "$T/up.log"
+	run_mode "$mode" --ro-bind / / --dev /dev --proc /proc --die-with-parent --net pasta -- \
+		sh -c "ip -4 -o addr show | grep -v ' lo '; python3 $SRV udp-send 7002 10.99.1.2"
+	expect_rc 0 || { diag "$err"; return 1; }
+	expect_out_like 'inet 10\.99\.0\.1/24' || return 1
+	sleep 0.3
+	[ "$(sort -u "$T/up.log")" = "10.99.0.1" ] || { diag "upstream saw: $(cat "$T/up.log")"; return 1; }
+}
+mcase "--net pasta: the sandbox reaches upstream" pasta_case user root
+bridge_user_case() {
+	run_mode "$1" --ro-bind / / --net bridge true
+	expect_fail "--net bridge needs root (or vb installed setuid and a grant in /etc/voidbox/network.conf); use --net pasta as an ordinary user: Operation not permitted"
+}
+mcase "--net bridge unprivileged: a clear error pointing at pasta" bridge_user_case user
+
+# ---- setuid policy -------------------------------------------------------------------
+suid_nogrant() {
+	[ -e /etc/voidbox/network.conf ] && { SKIP_REASON="host has a network.conf"; return 77; }
+	run_mode setuid --ro-bind / / --net bridge true
+	expect_fail "--net bridge in setuid mode needs a grant in /etc/voidbox/network.conf"
+}
+mcase "setuid: --net bridge refused without a grant" suid_nogrant setuid
+suid_port() {
+	run_mode setuid --ro-bind / / --net bridge --publish 80:80 true
+	expect_fail "--publish: host port 80 is below 1024, not allowed in setuid mode"
+}
+mcase "setuid: host ports below 1024 refused" suid_port setuid
+suid_ns() {
+	run_mode setuid --ro-bind / / --net "ns:/run/netns/$UP" true
+	expect_fail "--net ns:PATH is not allowed in setuid mode"
+}
+mcase "setuid: ns:PATH refused" suid_ns setuid
+
+# A grant, in a copy of /etc bound over the real one in the test's own
+# mount namespace only.
+suid_grant() {
+	mkdir -p "$T/etc" && cp -a /etc/. "$T/etc/" && mkdir -p "$T/etc/voidbox" || return 1
+	printf '# test grant\nuser %s bridge vb0 subnet 10.88.0.0/16\n' "$TUSER" >"$T/etc/voidbox/network.conf"
+	mount --bind "$T/etc" /etc || { SKIP_REASON="cannot bind a copy of /etc"; return 77; }
+	run_mode setuid --ro-bind / / --net bridge -- ip -4 -o addr show eth0
+	local r1=$rc o1=$out e1=$err
+	run_mode setuid --ro-bind / / --net bridge:vb9 true
+	umount /etc
+	[ "$r1" = 0 ] && printf '%s' "$o1" | grep -q 'inet 10\.88\.' || { diag "granted run: rc=$r1 $e1"; return 1; }
+	[ -z "$(residue)" ] || { diag "left: $(residue)"; return 1; }
+	expect_fail "--net bridge:vb9 with subnet 10.88.0.0/16 is not granted to this user in /etc/voidbox/network.conf"
+}
+mcase "setuid: a grant allows its bridge and subnet, nothing else; teardown as root" suid_grant setuid
+
+# ---- prune -------------------------------------------------------------------------
+"$VB_BIN" --net-prune
+rc=$?
+is "$rc" "0" "--net-prune succeeds"
+if ip link show vb0 >/dev/null 2>&1 || nft list table inet voidbox >/dev/null 2>&1; then
+	not_ok "--net-prune removes the idle bridge and the nft table"
+else
+	ok "--net-prune removes the idle bridge and the nft table"
+fi
+is "$(residue)" "" "nothing of voidbox's left in the host namespace"
+done_testing

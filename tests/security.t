@@ -1,0 +1,167 @@
+#!/bin/bash
+# Security depth: seccomp policies (--seccomp-policy & co.) as escape probes
+# that must fail inside and succeed in a control run, and --check-host.
+. "$(dirname "$0")/lib.sh"
+
+# PROBE WHAT: tries one escape with python3's ctypes and prints "ok" or the
+# errno name.
+PROBE='
+import ctypes, errno, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+what = sys.argv[1]
+def res(r):
+    print("ok" if r >= 0 else errno.errorcode[ctypes.get_errno()])
+if what == "add_key":
+    res(libc.syscall(248, b"user", b"vbtest", b"x", 1, -2))  # add_key to the process keyring (x86_64 nr)
+elif what == "keyctl":
+    res(libc.syscall(250, 0, -1, 1, 0, 0))   # KEYCTL_GET_KEYRING_ID(thread keyring, create)
+elif what == "unshare-user":
+    res(libc.unshare(0x10000000))
+elif what == "ptrace":
+    pid = os.fork()
+    if pid == 0:
+        import time; time.sleep(5); os._exit(0)
+    r = libc.ptrace(16, pid, 0, 0)             # PTRACE_ATTACH our own child
+    e = ctypes.get_errno()
+    os.kill(pid, 9); os.waitpid(pid, 0)
+    print("ok" if r >= 0 else errno.errorcode[e])
+elif what == "mount":
+    res(libc.mount(b"none", b"/tmp", b"tmpfs", 0, None))
+elif what == "mkdir":
+    res(libc.mkdir(b"/tmp/d", 0o755))
+'
+sec_probe_args() { printf '%s\n' "${SB[@]}" --unshare-user --tmpfs /tmp --cap-add CAP_SYS_ADMIN; }
+
+HAVE_POLICY=
+"$T/bin/$PROG" --seccomp-policy-dump default >/dev/null 2>&1 && HAVE_POLICY=1
+[ "$(uname -m)" = x86_64 ] || HAVE_POLICY=
+need_policy() {
+	vb_only || return 77
+	[ -n "$HAVE_POLICY" ] || { SKIP_REASON="no --seccomp-policy in $PROG (or not x86_64)"; return 77; }
+}
+
+# t_escape MODE WHAT: the control run (no policy) succeeds, the default
+# policy makes it fail with EPERM.
+t_escape() {
+	local mode=$1 what=$2 args
+	need_policy || return 77
+	mapfile -t args < <(sec_probe_args)
+	if [ "$mode" = setuid ]; then args=("${SB[@]}" --unshare-user --tmpfs /tmp); fi
+	run_mode "$mode" -- "${args[@]}" "$PY" -c "$PROBE" "$what"
+	if [ "$out" != ok ]; then
+		SKIP_REASON="control run cannot $what here ($out$err)"
+		return 77
+	fi
+	run_mode "$mode" -- --seccomp-policy default "${args[@]}" "$PY" -c "$PROBE" "$what"
+	expect_rc 0 && expect_out EPERM
+}
+for w in unshare-user add_key keyctl ptrace mount; do
+	eval "t_escape_${w//-/_}() { t_escape \"\$1\" $w; }"
+	mcase "default policy: $w fails with EPERM, works without it" "t_escape_${w//-/_}"
+done
+
+t_unshare_cmd() {
+	need_policy || return 77
+	run_mode "$1" -- "${SB[@]}" --unshare-user unshare -U true
+	[ "$rc" = 0 ] || { SKIP_REASON="unshare -U fails without a policy"; return 77; }
+	run_mode "$1" -- --seccomp-policy default "${SB[@]}" --unshare-user unshare -U true
+	expect_rc 1 && expect_err_like "Operation not permitted"
+}
+mcase "default policy: unshare -U true fails inside" t_unshare_cmd
+
+t_order() {
+	need_policy || return 77
+	run_mode "$1" -- --seccomp-deny mkdir --seccomp-deny mkdirat "${SB[@]}" --tmpfs /tmp "$PY" -c "$PROBE" mkdir
+	expect_out EPERM || return 1
+	run_mode "$1" -- --seccomp-deny mkdir --seccomp-deny mkdirat --seccomp-allow mkdirat --seccomp-allow mkdir \
+		"${SB[@]}" --tmpfs /tmp "$PY" -c "$PROBE" mkdir
+	expect_out ok || return 1
+	run_mode "$1" -- --seccomp-allow mkdir --seccomp-deny mkdir:ENOSYS --seccomp-deny mkdirat:ENOSYS \
+		"${SB[@]}" --tmpfs /tmp "$PY" -c "$PROBE" mkdir
+	expect_out ENOSYS
+}
+mcase "--seccomp-deny/--seccomp-allow apply in order, :ERRNO honoured" t_order
+
+t_unknown() {
+	need_policy || return 77
+	residue_snap
+	run_mode "$1" -- --seccomp-deny mkdri "${SB[@]}" true
+	expect_rc 1 && expect_out "" && expect_err_like "mkdri" && expect_err_like "mkdir" || return 1
+	[ "$(printf '%s\n' "$err" | wc -l)" = 1 ] || { diag "not one line"; return 1; }
+	run_mode "$1" -- --seccomp-allow @mout "${SB[@]}" true
+	expect_rc 1 && expect_err_like "@mount" || return 1
+	residue_check
+}
+mcase "unknown syscall/group names: one line naming the nearest, exit 1, nothing left" t_unknown
+
+t_policy_file() {
+	need_policy || return 77
+	local f=$T/fix/pol-$1
+	printf '# test policy\ndefault allow\ndeny mkdir:EACCES\ndeny mkdirat:EACCES\n' >"$f"
+	chmod 644 "$f"
+	run_mode "$1" -- --seccomp-policy "$f" "${SB[@]}" --tmpfs /tmp "$PY" -c "$PROBE" mkdir
+	expect_out EACCES
+}
+mcase "a policy file is read and applied" t_policy_file
+
+t_policy_file_unreadable() {
+	need_policy || return 77
+	[ "$1" = root ] && { SKIP_REASON="root reads every file"; return 77; }
+	local f=$T/fix/pol-secret
+	printf 'default allow\n' >"$f"
+	chmod 600 "$f"
+	run_mode "$1" -- --seccomp-policy "$f" "${SB[@]}" true
+	expect_rc 1 && expect_err_like "Permission denied"
+}
+mcase "a policy file is read with the caller's rights" t_policy_file_unreadable user setuid
+
+t_dump() {
+	need_policy || return 77
+	run_mode "$1" -- --seccomp-policy-dump default
+	expect_rc 0 && expect_out_like "default allow" && expect_out_like "@mount"
+}
+mcase "--seccomp-policy-dump prints the policy" t_dump root
+
+# ---- --check-host ----------------------------------------------------------------
+HAVE_CHECK=
+"$T/bin/$PROG" --check-host >/dev/null 2>&1
+case $? in 0|1) "$T/bin/$PROG" --check-host 2>/dev/null | grep -q ' userns' && HAVE_CHECK=1 ;; esac
+need_check() {
+	vb_only || return 77
+	[ -n "$HAVE_CHECK" ] || { SKIP_REASON="no --check-host in $PROG"; return 77; }
+}
+
+t_check_text() {
+	need_check || return 77
+	run_mode "$1" -- --check-host
+	local i
+	for i in 'userns[.a-z]*' mode.setuid overlayfs proc.overmounts cgroup seccomp landlock \
+		net.nftables net.veth net.pasta; do
+		expect_out_like "^[a-z]+ +$i " || return 1
+	done
+	# Every item without "ok" says how to fix it.
+	printf '%s\n' "$out" | awk '/^[a-z]/ { if (pend) exit 1; pend = ($1 != "ok") } /^ +fix:/ { pend = 0 }
+		END { exit pend }' || { diag "an item without a fix"; return 1; }
+	if printf '%s\n' "$out" | grep -q '^fail '; then expect_rc 1; else expect_rc 0; fi
+}
+mcase "--check-host names every item; status matches its verdict" t_check_text
+
+t_check_json() {
+	need_check || return 77
+	run_mode "$1" -- --check-host --json
+	printf '%s' "$out" | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)
+names = [c["check"] for c in d["checks"]]
+assert any(n.startswith("userns") for n in names), names
+for n in "mode.setuid overlayfs proc.overmounts cgroup seccomp landlock net.nftables net.veth net.pasta".split():
+    assert n in names, n
+for c in d["checks"]:
+    assert c["status"] in ("ok", "warn", "fail") and c["detail"], c
+    assert c["status"] == "ok" or c["fix"], c["check"]
+assert (d["failed"] == 0) == (sys.argv[1] == "0"), (d["failed"], sys.argv[1])
+' "$rc" || { diag "bad JSON"; return 1; }
+}
+mcase "--check-host --json parses, each failure has a fix" t_check_json
+
+done_testing
