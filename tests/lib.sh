@@ -221,8 +221,11 @@ run_mode_tty() {
 	[ "${1:-}" = -- ] && shift
 	mode_prefix "$mode"
 	LAST_CMD="[$mode, tty] $PROG $*"
+	# script(1) runs the command through $SHELL -c, and %q may produce
+	# bash's $'...' quoting: pin the shell to bash (CI has no SHELL, and
+	# dash would read $'...' literally).
 	q=$(printf '%q ' "${MODE_CMD[@]}" "$@")
-	script -qec "$q" /dev/null </dev/null >"$T/io/out" 2>"$T/io/err"
+	SHELL=$BASH script -qec "$q" /dev/null </dev/null >"$T/io/out" 2>"$T/io/err"
 	rc=$?
 	out=$(tr -d '\r' <"$T/io/out")
 	err=$(cat "$T/io/err")
