@@ -15,6 +15,7 @@
  * Everything the child needs (environment, capability sets, cwd) is built
  * before clone, so the child allocates nothing.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
@@ -610,6 +611,17 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 	if ((r = sup_spawned(sb, err)) < 0)
 		return r;
 
+	/* Without a pid namespace (whose end takes everything in it down) or
+	 * a cgroup (killed at teardown), nothing else bounds what the command
+	 * leaves running: vb_run() makes vb the subreaper of the command's
+	 * tree, so that orphans and daemons reparent to vb and are killed when
+	 * the command ends.  Only now: pasta and other helpers that net setup
+	 * started have already detached to init, and the command has not run
+	 * yet, so nothing could have been orphaned before. */
+	if (cfg->forward_signals && !(c->ns & VB_NS_PID) && cfg->pidns_fd < 0 && !sb->cg &&
+	    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
+		sb->reap_tree = true;
+
 	if (vb_fault("spawn-go") < 0)
 		return vb_err(err, VB_STAGE_PREPARE, -1, EIO, "Can't write to child");
 	r = vb_write_all(st->go[1], "g", 1);
@@ -724,6 +736,102 @@ static void exit_from_status(vb_exit *ex, int st)
 	}
 }
 
+/* read_children: the pids of this thread's children, from
+ * /proc/thread-self/children (CONFIG_PROC_CHILDREN), else from a scan of
+ * /proc for our pid as PPid.  Returns the count (at most max), or -1 when
+ * neither could be read. */
+static int read_children(pid_t *pids, int max)
+{
+	char buf[4096];
+	int fd, n = 0;
+	ssize_t len;
+
+	fd = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		len = read(fd, buf, sizeof(buf) - 1);
+		(void)close(fd);
+		if (len < 0)
+			return -1;
+		buf[len] = '\0';
+		for (char *p = buf, *end; n < max; p = end) {
+			long v = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			pids[n++] = (pid_t)v;
+		}
+		return n;
+	}
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	pid_t self = getpid();
+
+	if (!d)
+		return -1;
+	while (n < max && (de = readdir(d))) {
+		char path[300], *q;
+		long ppid;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		len = read(fd, buf, sizeof(buf) - 1);
+		(void)close(fd);
+		if (len <= 0)
+			continue;
+		buf[len] = '\0';
+		/* "pid (comm) state ppid ...": comm may hold spaces and ')'. */
+		q = strrchr(buf, ')');
+		if (!q || sscanf(q + 1, " %*c %ld", &ppid) != 1 || ppid != self)
+			continue;
+		pids[n++] = (pid_t)strtol(de->d_name, NULL, 10);
+	}
+	(void)closedir(d);
+	return n;
+}
+
+/* kill_leftovers: SIGKILL to every process the command left behind (the
+ * subreaper's children: orphans reparented to us), reaping them, until no
+ * child is left.  A killed process's own children reparent to us in turn
+ * and are found on the next round. */
+static void kill_leftovers(void)
+{
+	pid_t pids[256];
+
+	for (;;) {
+		int n = read_children(pids, (int)ARRAY_SIZE(pids));
+		pid_t p;
+
+		for (int i = 0; i < n; i++)
+			(void)kill(pids[i], SIGKILL);
+		/* Unreadable /proc: reap what is already dead, never block on
+		 * something we could not kill. */
+		do
+			p = waitpid(-1, NULL, n < 0 ? WNOHANG : 0);
+		while (p < 0 && errno == EINTR);
+		if (p <= 0)
+			break;
+	}
+	(void)prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+}
+
+/* reap_orphans: while the command runs, orphans that exit become our
+ * zombies; reap them, but leave the command itself to the pidfd path. */
+static void reap_orphans(const struct vb_sandbox *sb)
+{
+	for (;;) {
+		siginfo_t si = { 0 };
+
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid == 0 ||
+		    si.si_pid == sb->pid)
+			return;
+		(void)waitpid(si.si_pid, NULL, WNOHANG);
+	}
+}
+
 VB_EXPORT int vb_sandbox_wait(vb_sandbox *sb, vb_exit *ret, vb_error *err)
 {
 	vb_config *cfg;
@@ -743,6 +851,8 @@ VB_EXPORT int vb_sandbox_wait(vb_sandbox *sb, vb_exit *ret, vb_error *err)
 		sigemptyset(&mask);
 		for (size_t i = 0; i < ARRAY_SIZE(outer_forwarded); i++)
 			sigaddset(&mask, outer_forwarded[i]);
+		if (sb->reap_tree)
+			sigaddset(&mask, SIGCHLD);
 		if (sigprocmask(SIG_BLOCK, &mask, &old) == 0) {
 			blocked = true;
 			sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -798,6 +908,10 @@ VB_EXPORT int vb_sandbox_wait(vb_sandbox *sb, vb_exit *ret, vb_error *err)
 			struct signalfd_siginfo si;
 
 			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+				if (si.ssi_signo == SIGCHLD) {
+					reap_orphans(sb);
+					continue;
+				}
 				/* A terminal's signal already reached the command
 				 * through the process group, unless it has a
 				 * session of its own. */
@@ -817,6 +931,10 @@ VB_EXPORT int vb_sandbox_wait(vb_sandbox *sb, vb_exit *ret, vb_error *err)
 			(void)vb_err(err, VB_STAGE_WAIT, -1, -r, "wait");
 			break;
 		}
+	}
+	if (sb->reap_tree && sb->exited) {
+		kill_leftovers();
+		sb->reap_tree = true;
 	}
 	if (sfd >= 0)
 		(void)close(sfd);

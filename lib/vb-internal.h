@@ -307,6 +307,7 @@ struct vb_sandbox {
 	bool exited;
 	vb_exit exit;
 	int timed_out, oom;     /* set by the modules that noticed */
+	bool reap_tree;         /* subreaper: kill the command's leftovers at exit */
 	struct timespec start;  /* CLOCK_MONOTONIC at vb_spawn() */
 	struct vb_cg_state *cg;   /* lib/cgroup.c's per-sandbox state, or NULL */
 	struct vb_sup_state *sup; /* lib/supervise.c's per-sandbox state, or NULL */

@@ -244,7 +244,12 @@ int vb_sandbox_kill(vb_sandbox *sb, int sig);
 vb_sandbox *vb_sandbox_free(vb_sandbox *sb);
 
 /* vb_spawn() + vb_sandbox_wait() + vb_sandbox_free().  *ret_status is the
- * status vb exits with. */
+ * status vb exits with.  Acts for the whole process, as the vb command does:
+ * forwards catchable signals to the sandbox, and, when the sandbox has
+ * neither a pid namespace nor a cgroup, makes the caller the subreaper of
+ * the command's tree (PR_SET_CHILD_SUBREAPER) and kills what the command
+ * left running when it exits.  Supervisors that want none of this use
+ * vb_spawn() and vb_sandbox_wait(). */
 int vb_run(vb_config *cfg, int *ret_status, vb_error *err);
 
 /* ---- security depth: seccomp policies, landlock, pty (lib/seccomp.c,

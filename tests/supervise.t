@@ -143,6 +143,31 @@ t_leftover_cgroup() {
 }
 mcase "nothing the command left survives it (cgroup kill)" t_leftover_cgroup
 
+# Neither a pid namespace nor a cgroup: vb is the subreaper of the command's
+# tree and kills what it left, a plain background child, a TERM-proof one
+# and a daemon that double-forked into a session of its own.  The command
+# itself proves they ran (kill -0); the control runs the same line outside
+# vb, where all three outlive it (so the check can see a survivor).
+LEFT='sleep 1001 & echo $! >"$0/a"
+(trap "" TERM HUP; exec sleep 1002) & echo $! >"$0/b"
+setsid sh -c "sleep 1003 & echo \$! >$0/c" &
+for i in 1 2 3 4 5 6 7 8 9 10; do [ -s "$0/c" ] && break; sleep 0.1; done
+kill -0 $(cat "$0/a" "$0/b" "$0/c") && echo running'
+alive_of() { local p n=0; for p in $(cat "$1"/a "$1"/b "$1"/c 2>/dev/null); do kill -0 "$p" 2>/dev/null && n=$((n + 1)); done; echo $n; }
+t_leftover_tree() {
+	local w c
+	w=$(mkw left-$1) c=$(mkw left-ctl-$1)
+	as_mode_user "$1" sh -c "$LEFT" "$c" >/dev/null
+	[ "$(alive_of "$c")" = 3 ] || { diag "control: the leftovers did not outlive a plain sh"; return 1; }
+	kill -KILL $(cat "$c"/a "$c"/b "$c"/c) 2>/dev/null
+	residue_snap
+	run_mode "$1" -- "${SBP[@]}" --bind "$w" /w sh -c "$LEFT" /w
+	expect_ok running || return 1
+	[ "$(alive_of "$w")" = 0 ] || { diag "$(alive_of "$w") leftovers survived vb"; return 1; }
+	residue_check
+}
+mcase "nothing the command left survives it (no pid namespace, no cgroup)" t_leftover_tree
+
 # ---- cgroup limits -----------------------------------------------------------
 # The command reads its own cgroups and their limit files (v1 layout: one
 # hierarchy per controller, mounted at the hierarchy's root).
