@@ -661,12 +661,14 @@ int mnt_enter_newroot(struct vb_child *c)
 	/* Private first, or the detach below would propagate to the host. */
 	if (mount("oldroot", "/oldroot", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return FAIL_TXT(c, VB_TXT_OLDROOT_PRIVATE, errno);
-	if (umount2("/oldroot", MNT_DETACH) < 0)
-		return FAIL_TXT(c, VB_TXT_UMOUNT_OLDROOT, errno);
 	if (chdir("/newroot") < 0)
 		return FAIL_TXT(c, VB_TXT_PIVOT_NEWROOT, errno);
-	/* pivot_root(".", ".") stacks the old root on top of the new one;
-	 * detaching "." then leaves the new root alone. */
+	/* pivot_root(".", ".") stacks the old root (the base tmpfs, with the
+	 * host's tree still at its /oldroot) on top of the new one; detaching
+	 * "." then takes both away in one go and leaves the new root alone.
+	 * bwrap detaches /oldroot first, in a umount of its own: every umount
+	 * that frees mounts waits for an expedited RCU grace period, which
+	 * was a millisecond or more of each start. */
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		return FAIL_TXT(c, VB_TXT_PIVOT_NEWROOT, errno);
 	if (umount2(".", MNT_DETACH) < 0)
