@@ -57,6 +57,12 @@ struct vb_sec_config {
 
 	/* --pty (lib/pty.c) */
 	bool pty;
+
+	/* --seccomp-learn FILE (lib/seccomp-learn.c): FILE's directory,
+	 * opened with the caller's rights, and FILE's name in it. */
+	char *learn_path;
+	int learn_dirfd;
+	char learn_name[256];
 };
 
 #define SEC_LL_SCOPE_ABSTRACT_UNIX (1u << 0)
@@ -64,6 +70,13 @@ struct vb_sec_config {
 
 struct vb_sec_config *sec_get(vb_config *cfg);
 int sec_begin(vb_config *cfg, bool ok, vb_error *err, struct vb_sec_config **ret);
+
+/* A name --seccomp-policy accepts (lib/seccomp.c). */
+bool sec_syscall_known(const char *name);
+
+/* lib/seccomp-learn.c: sec_apply_child() loads the learning filter; the
+ * engine calls the others (see vb-internal.h). */
+int learn_apply_child(struct vb_sandbox *sb, vb_error *err);
 
 /* lib/landlock.c */
 int ll_abi(void);

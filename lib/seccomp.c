@@ -16,10 +16,11 @@
  *      rest, behind a prefix that gives syscalls newer than this libseccomp
  *      ENOSYS (so that a newer libc falls back) instead of the default's
  *      EPERM or kill.
- * Load order: 1., bwrap's raw programs, then 2. last, because a policy may
- * deny prctl() itself (minimal, or a kill default) and nothing could be
- * loaded after it.  On a tie between two errnos the newest filter wins, so
- * the policy's errno is the one the command sees.
+ * Load order: 1., bwrap's raw programs, --seccomp-learn's filter
+ * (lib/seccomp-learn.c), then 2. last, because a policy may deny prctl()
+ * itself (minimal, or a kill default) and nothing could be loaded after it.
+ * On a tie between two errnos the newest filter wins, so the policy's errno
+ * is the one the command sees.
  */
 #include <fcntl.h>
 #include <linux/audit.h>
@@ -39,8 +40,10 @@ struct vb_sec_config *sec_get(vb_config *cfg)
 {
 	if (!cfg->sec) {
 		cfg->sec = calloc(1, sizeof(*cfg->sec));
-		if (cfg->sec)
+		if (cfg->sec) {
 			cfg->sec->landlock_abi = -1;
+			cfg->sec->learn_dirfd = -1;
+		}
 	}
 	return cfg->sec;
 }
@@ -205,7 +208,7 @@ static const struct sec_group *find_group(const char *name)
 
 /* A name libseccomp knows on any arch, or one of the groups lists (a
  * syscall of an arch this libseccomp is too old for). */
-static bool syscall_known(const char *name)
+bool sec_syscall_known(const char *name)
 {
 	size_t n = strlen(name);
 
@@ -389,7 +392,7 @@ static int add_rule(struct vb_sec_config *sec, enum sec_action action, int error
 		return vb_err(err, VB_STAGE_CONFIG, -1, 0, "Invalid system call name '%s'", what);
 	memcpy(name, what, colon ? (size_t)(colon - what) : strlen(what) + 1);
 	name[colon ? colon - what : (ptrdiff_t)strlen(what)] = 0;
-	if (name[0] == '@' ? !find_group(name) : !syscall_known(name))
+	if (name[0] == '@' ? !find_group(name) : !sec_syscall_known(name))
 		return unknown_name(name, err);
 	if (sec->n_rules >= SEC_MAX_RULES)
 		return vb_err(err, VB_STAGE_CONFIG, -1, 0, "Too many seccomp rules (at most %d)",
@@ -1087,6 +1090,10 @@ int sec_apply_child(struct vb_sandbox *sb, vb_error *err)
 	for (size_t i = 0; i < sec->n_progs; i++)
 		if ((r = load_prog(&sec->progs[i], err)) < 0)
 			return r;
+	/* --seccomp-learn's filter before the table, which may deny the
+	 * syscalls that load filters; the parent answers for the load. */
+	if ((r = learn_apply_child(sb, err)) < 0)
+		return r;
 	if (sec->n_pol_progs > 0 && (r = load_prog(&sec->pol_progs[0], err)) < 0)
 		return r;
 	return 0;
@@ -1099,5 +1106,8 @@ void sec_config_free(struct vb_sec_config *sec)
 	free_progs(sec->progs, sec->n_progs);
 	free_progs(sec->pol_progs, sec->n_pol_progs);
 	free(sec->rules);
+	if (sec->learn_dirfd >= 0)
+		(void)close(sec->learn_dirfd);
+	free(sec->learn_path);
 	free(sec);
 }

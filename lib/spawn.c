@@ -266,6 +266,7 @@ _Noreturn static void run_child(struct spawn_state *st)
 			/* Only the command reports; its exec closes the pipe. */
 			(void)close(st->err[1]);
 			close_config_fds(cfg);
+			learn_pid1(c->sb);
 			pid1_run(c, pid);
 		}
 		for (size_t i = 0; i < c->n_lock_fds; i++)
@@ -520,6 +521,11 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 	if (r < 0)
 		return vb_err(err, VB_STAGE_PREPARE, -1, -r, "Out of memory");
 
+	/* --seccomp-learn's FILE is created before joining a user namespace
+	 * in which the caller's ids may not exist. */
+	if ((r = learn_prepare(sb, err)) < 0)
+		return r;
+
 	/* Joining namespaces given as fds happens in the caller, before the
 	 * clone, as bwrap does: the child is created inside them. */
 	if (cfg->userns_fd >= 0 && setns(cfg->userns_fd, CLONE_NEWUSER) < 0)
@@ -631,6 +637,9 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 	st->go[1] = -1;
 
 	/* EOF: the command's exec closed the last copy of the pipe. */
+	r = learn_wait_exec(sb, st->err[0], err);
+	if (r < 0)
+		return r;
 	do
 		n = read(st->err[0], &ce, sizeof(ce));
 	while (n < 0 && errno == EINTR);
@@ -642,6 +651,9 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 		/* A short record: the child died mid-write. */
 		return vb_err(err, VB_STAGE_EXEC, -1, EPIPE, "Can't read from child");
 	}
+	r = learn_spawned(sb, err);
+	if (r < 0)
+		return r;
 	sup_mark(sb, VB_SUP_EXEC);
 
 	if (c->setuid_mode && !cfg->net && !cfg->cg) {
@@ -836,7 +848,7 @@ VB_EXPORT int vb_sandbox_wait(vb_sandbox *sb, vb_exit *ret, vb_error *err)
 {
 	vb_config *cfg;
 	sigset_t mask, old;
-	int sfd = -1, r = 0;
+	int sfd = -1, r = 0, lr;
 	bool blocked = false;
 
 	if (!sb)
@@ -948,11 +960,14 @@ VB_EXPORT int vb_sandbox_wait(vb_sandbox *sb, vb_exit *ret, vb_error *err)
 	} else if (sb->oom) {
 		sb->exit.reason = VB_EXIT_OOM;
 	}
+	/* The sandbox's end is reported even when the policy file could
+	 * not be written; vb_sandbox_wait() then fails with that error. */
+	lr = learn_exited(sb, err);
 	sup_exited(sb);
 	status_write_exit(sb, sb->exit.status);
 	if (ret)
 		*ret = sb->exit;
-	return 0;
+	return lr < 0 ? lr : 0;
 }
 
 VB_EXPORT vb_sandbox *vb_sandbox_free(vb_sandbox *sb)

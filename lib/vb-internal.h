@@ -311,6 +311,7 @@ struct vb_sandbox {
 	struct timespec start;  /* CLOCK_MONOTONIC at vb_spawn() */
 	struct vb_cg_state *cg;   /* lib/cgroup.c's per-sandbox state, or NULL */
 	struct vb_sup_state *sup; /* lib/supervise.c's per-sandbox state, or NULL */
+	struct vb_learn *learn;   /* lib/seccomp-learn.c's, or NULL */
 };
 
 int vb_sandbox_add_waiter(struct vb_sandbox *sb, int fd, short events,
@@ -384,16 +385,29 @@ void status_write_exit(struct vb_sandbox *sb, int exit_code);
 /* ---- module hooks -------------------------------------------------------
  * The engine (lib/spawn.c) calls these in this order; each returns 0 at once
  * when its module is unused (its cfg pointer is NULL).
- *   parent, before clone:   sec_prepare, cg_prepare, net_prepare, sup_prepare
+ *   parent, before clone:   learn_prepare; sec_prepare, cg_prepare, net_prepare, sup_prepare
  *   parent, after clone:    cg_attach (when not cloned into the cgroup),
  *                           net_setup_parent (after the id maps), sup_spawned
  *   child, after the ops, before pivot_root: net_setup_child
  *   child, just before exec: sup_apply_child (rlimits), pty_child, sec_apply_child
- *   parent, after the end:  sup_exited; then the rollback undoes the rest.
+ *   parent, until the exec: learn_wait_exec; after it: learn_spawned
+ *   parent, after the end:  learn_exited, sup_exited; then the rollback undoes the rest.
  * Undo steps go on sb->rb as they are created. */
 int sec_prepare(struct vb_sandbox *sb, vb_error *err);
 int sec_apply_child(struct vb_sandbox *sb, vb_error *err);
 void sec_config_free(struct vb_sec_config *sec);
+/* --seccomp-learn (lib/seccomp-learn.c).  learn_prepare: before clone (and
+ * before joining a --userns), the output file and the filter.
+ * learn_wait_exec: between "go"
+ * and the exec, answers the filter's notifications until exec_fd (the error
+ * pipe) is readable.  learn_spawned: the command runs; its calls are
+ * answered by a waiter.  learn_exited: writes the policy file.  learn_pid1:
+ * PID 1 closes what only the command needs. */
+int learn_prepare(struct vb_sandbox *sb, vb_error *err);
+int learn_wait_exec(struct vb_sandbox *sb, int exec_fd, vb_error *err);
+int learn_spawned(struct vb_sandbox *sb, vb_error *err);
+int learn_exited(struct vb_sandbox *sb, vb_error *err);
+void learn_pid1(struct vb_sandbox *sb);
 
 int cg_prepare(struct vb_sandbox *sb, vb_error *err);
 int cg_attach(struct vb_sandbox *sb, vb_error *err);

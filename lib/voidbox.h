@@ -277,6 +277,25 @@ int vb_config_seccomp_deny(vb_config *cfg, const char *what, vb_error *err);
  * names (default: the last policy's, else allow).  Syscalls newer than the
  * linked libseccomp get ENOSYS whatever the errno default. */
 int vb_config_seccomp_default_action(vb_config *cfg, const char *action, vb_error *err);
+/* --seccomp-learn FILE: run the command under a filter that reports each
+ * system call to the caller (seccomp user notification; Linux 5.5 or
+ * later), and when the sandbox has exited write the calls the command and
+ * its children made as a policy file for vb_config_seccomp_policy():
+ * "default eperm" and one "allow NAME" per call, sorted, plus execve, exit
+ * and exit_group, which every command needs.  Other seccomp options still
+ * apply: what they deny is not recorded.
+ *
+ * The calls are answered while vb_sandbox_wait() runs (the command waits
+ * in each call until then), which also writes FILE; processes left behind
+ * after that get ENOSYS for every call.  FILE's directory is opened now,
+ * FILE is made by vb_spawn() (unnamed until the end: nothing is left if the
+ * caller dies), all with the caller's real uid's rights, and renamed over
+ * FILE atomically (a symlink at FILE is replaced, not followed).  The path
+ * is copied; calling again replaces the earlier FILE.  -EINVAL for an empty
+ * name or one naming a directory, -errno when the directory can't be
+ * opened; vb_spawn() fails with -errno when FILE can't be created,
+ * vb_sandbox_wait() when it can't be written. */
+int vb_config_seccomp_learn(vb_config *cfg, const char *path, vb_error *err);
 /* --seccomp-policy-dump NAME: writes the policy's text (the file syntax),
  * or a @group's members as one "allow" line, into buf.  Returns its length, -ENOBUFS when it does not fit, -EINVAL for
  * an unknown name. */
