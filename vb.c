@@ -160,6 +160,7 @@ static const char usage_text[] =
 	"    --seccomp-deny NAME|@GROUP[:ERRNO] Deny a system call or group, after the policy\n"
 	"    --seccomp-default-action ACT For calls no rule names: enosys, eperm, kill, log or allow\n"
 	"    --seccomp-policy-dump NAME   Print a policy or group and exit\n"
+	"    --seccomp-learn FILE         Write the system calls the command made to FILE, as a policy\n"
 	"    --landlock[=strict]          Restrict the sandbox to the paths its options made visible\n"
 	"    --landlock-scope SCOPES      Landlock scoping: signal, abstract-unix\n"
 	"    --pty                        Run the command on a private pseudo-terminal\n"
@@ -609,6 +610,7 @@ static void do_sec(struct cli *c, const struct opt *o, char **a)
 		CALL(c, vb_seccomp_policy_dump(a[0], buf, sizeof(buf), &c->err));
 		fputs(buf, stdout);
 		exit(EXIT_SUCCESS);
+	case 9: CALL(c, vb_config_seccomp_learn(c->cfg, a[0], &c->err)); return;
 	case 8: /* --check-host [--json] */
 		r = vb_check_host(a[0] && strcmp(a[0], "--json") == 0 ? VB_CHECK_JSON : 0, prog_full,
 				  buf, sizeof(buf), &c->err);
@@ -719,6 +721,7 @@ static const struct opt options[] = {
 	{ "--landlock-scope", 1, "--landlock-scope takes an argument", do_sec, 5 },
 	{ "--pty", 0, NULL, do_sec, 6 },
 	{ "--seccomp-policy-dump", 1, "--seccomp-policy-dump takes an argument", do_sec, 7 },
+	{ "--seccomp-learn", 1, "--seccomp-learn takes an argument", do_sec, 9 },
 	{ "--check-host", 0, NULL, do_sec, 8 },
 };
 

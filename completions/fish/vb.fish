@@ -15,7 +15,7 @@ function __vb_command_index
             return 0
         end
         switch $w
-            case --add-seccomp-fd --args --argv0 --block-fd --cap-add --cap-drop --cgroup-parent --chdir --cpu-weight --cpus --dev --dir --dns --exec-label --file-label --gid --hostname --info-fd --io-weight --ip --json-status-fd --kill-after --lock-file --mac --memory --memory-swap --mqueue --mtu --net --overlay-src --perms --pidns --pids-max --proc --profile --publish --remount-ro --rlimit --ro-overlay --seccomp --size --status-fd --subnet --subnet6 --sync-fd --timeout --timeout-signal --tmp-overlay --tmpfs --uid --unsetenv --userns --userns-block-fd --userns2 --seccomp-policy --seccomp-allow --seccomp-deny --seccomp-default-action --seccomp-policy-dump --landlock-scope
+            case --add-seccomp-fd --args --argv0 --block-fd --cap-add --cap-drop --cgroup-parent --chdir --cpu-weight --cpus --dev --dir --dns --exec-label --file-label --gid --hostname --info-fd --io-weight --ip --json-status-fd --kill-after --lock-file --mac --memory --memory-swap --mqueue --mtu --net --overlay-src --perms --pidns --pids-max --proc --profile --publish --remount-ro --rlimit --ro-overlay --seccomp --size --status-fd --subnet --subnet6 --sync-fd --timeout --timeout-signal --tmp-overlay --tmpfs --uid --unsetenv --userns --userns-block-fd --userns2 --seccomp-policy --seccomp-allow --seccomp-deny --seccomp-default-action --seccomp-policy-dump --seccomp-learn --landlock-scope
                 set i (math $i + 1)
             case --bind --bind-data --bind-fd --bind-try --chmod --dev-bind --dev-bind-try --file --ro-bind --ro-bind-data --ro-bind-fd --ro-bind-try --setenv --symlink
                 set i (math $i + 2)
@@ -73,7 +73,7 @@ function __vb_arg --argument-names kind
                 set spec n
             case --bind-data --bind-fd --chmod --file --ro-bind-data --ro-bind-fd
                 set spec np
-            case --dev --dir --lock-file --mqueue --proc --remount-ro --ro-overlay --tmp-overlay --tmpfs
+            case --dev --dir --lock-file --mqueue --proc --remount-ro --ro-overlay --tmp-overlay --tmpfs --seccomp-learn
                 set spec p
             case --bind --bind-try --dev-bind --dev-bind-try --ro-bind --ro-bind-try --symlink
                 set spec pp
@@ -202,6 +202,7 @@ complete -c vb -n __vb_in_options -l seccomp-allow -x -d 'Allow a system call or
 complete -c vb -n __vb_in_options -l seccomp-deny -x -d 'Deny a system call or group, after the policy'
 complete -c vb -n __vb_in_options -l seccomp-default-action -x -a 'enosys eperm kill log allow' -d 'Action for calls no rule names'
 complete -c vb -n __vb_in_options -l seccomp-policy-dump -x -a 'default minimal build network' -d 'Print a policy or group and exit'
+complete -c vb -n __vb_in_options -l seccomp-learn -r -F -d 'Write the system calls the command made to FILE, as a policy'
 complete -c vb -n __vb_in_options -l landlock -d 'Restrict the sandbox to the paths its options made visible'
 complete -c vb -n __vb_in_options -l landlock-scope -x -a 'signal abstract-unix' -d 'Landlock scoping'
 complete -c vb -n __vb_in_options -l pty -d 'Run the command on a private pseudo-terminal'
