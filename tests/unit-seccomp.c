@@ -116,6 +116,22 @@ static long p_i386_mount(void) { return int80(21, 0, 0, 0); }
 static long p_x32_getppid(void) { return syscall(0x40000000 | 110) > 0 ? 0 : -1; }
 #endif
 
+/* The command of learn(): one call per arch whose number means something
+ * else on x86_64 (i386's getppid is x86_64's semget), and a number no arch
+ * names. */
+static int learn_probe(bool ia32)
+{
+#if defined(__x86_64__)
+	if (ia32)
+		(void)int80(64, 0, 0, 0); /* i386 getppid */
+	(void)syscall(0x40000000 | 111);  /* x32 getpgrp */
+#else
+	(void)ia32;
+#endif
+	(void)syscall(1000);
+	return 0;
+}
+
 static vb_config *cfg_with(const char *policy, const char *const *deny, const char *const *allow,
 			   const char *def)
 {
@@ -337,11 +353,103 @@ static void whole(void)
 	rmdir("/tmp/vb-unit-ll");
 }
 
-int main(void)
+static bool has_line(const char *text, const char *line)
 {
+	size_t n = strlen(line);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (strncmp(p, line, n) == 0 && (p[n] == '\n' || p[n] == 0))
+			return true;
+	return false;
+}
+
+/* --seccomp-learn through a whole sandbox: the calls of each arch are
+ * named with that arch's table, unknown numbers become comments, and the
+ * file parses as a policy. */
+static void learn(void)
+{
+	const char *dir = "/tmp/vb-unit-learn", *file = "/tmp/vb-unit-learn/p";
+	char self[4096], *text = NULL, *argv[] = { "/probe", "learn-probe", "no-ia32", NULL };
+	bool ia32 = false;
+	vb_config *cfg;
+	vb_error err = { 0 };
+	int status = -1, fd;
+	ssize_t n;
+	size_t len = 0;
+
+	if (geteuid() != 0) {
+		for (int i = 0; i < 7; i++)
+			skip("not root", "--seccomp-learn sandbox");
+		return;
+	}
+#if defined(__x86_64__)
+	ia32 = run_filtered(NULL, p_i386_getppid) == 0;
+	if (ia32)
+		argv[2] = "ia32";
+#endif
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	self[n > 0 ? n : 0] = 0;
+	mkdir(dir, 0700);
+	unlink(file);
+	cfg = vb_config_new();
+	if (vb_config_add_op(cfg, VB_OP_RO_BIND, "/usr", "/usr", &err) < 0 ||
+	    vb_config_add_op(cfg, VB_OP_SYMLINK, "usr/lib", "/lib", &err) < 0 ||
+	    vb_config_add_op(cfg, VB_OP_SYMLINK, "usr/lib64", "/lib64", &err) < 0 ||
+	    vb_config_add_op(cfg, VB_OP_RO_BIND, self, "/probe", &err) < 0 ||
+	    vb_config_unshare(cfg, VB_NS_PID, false, &err) < 0 ||
+	    vb_config_seccomp_learn(cfg, file, &err) < 0 ||
+	    vb_config_set_command(cfg, 3, argv, &err) < 0 || vb_config_validate(cfg, &err) < 0 ||
+	    vb_run(cfg, &status, &err) < 0)
+		printf("# learn: %s (%s)\n", err.message, strerror(err.error));
+	vb_config_free(cfg);
+	ok(status == 0, "--seccomp-learn: the probe ran (%d)", status);
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		char buf[65536];
+
+		n = read(fd, buf, sizeof(buf) - 1);
+		buf[n > 0 ? n : 0] = 0;
+		text = strdup(buf);
+		len = strlen(buf);
+		close(fd);
+	}
+	ok(text && len > 0 && has_line(text, "default eperm") && has_line(text, "allow execve"),
+	   "--seccomp-learn: a policy with a default and execve");
+#if defined(__x86_64__)
+	if (ia32)
+		ok(text && has_line(text, "allow getppid") && !has_line(text, "allow semget"),
+		   "--seccomp-learn: i386's nr 64 is named getppid, not x86_64's semget");
+	else
+		skip("no IA32 emulation", "--seccomp-learn: i386 call named by its arch");
+	ok(text && has_line(text, "allow getpgrp"), "--seccomp-learn: an x32 call is named");
+	ok(text && has_line(text, "# unknown system call: x86_64 1000"),
+	   "--seccomp-learn: an unknown number is a comment");
+#else
+	skip("not x86_64", "--seccomp-learn: i386 call named by its arch");
+	skip("not x86_64", "--seccomp-learn: an x32 call is named");
+	skip("not x86_64", "--seccomp-learn: an unknown number is a comment");
+#endif
+	cfg = vb_config_new();
+	ok(vb_config_seccomp_policy(cfg, file, &err) == 0,
+	   "--seccomp-learn: the file parses as a policy");
+	vb_config_free(cfg);
+	cfg = vb_config_new();
+	ok(vb_config_seccomp_learn(cfg, dir, &err) == -EISDIR && strstr(err.message, dir),
+	   "--seccomp-learn DIR: refused (%s)", err.message);
+	vb_config_free(cfg);
+	free(text);
+	unlink(file);
+	rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 2 && strcmp(argv[1], "learn-probe") == 0)
+		return learn_probe(strcmp(argv[2], "ia32") == 0);
 	names();
 	filters();
 	whole();
+	learn();
 	printf("1..%d\n", tn);
 	return 0;
 }
