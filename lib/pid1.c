@@ -47,6 +47,16 @@ _Noreturn void pid1_run(struct vb_child *c, pid_t cmd)
 	(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	/* Nothing privileged stays running while the command does. */
 	(void)caps_drop_privileges(c, false);
+	/* This process never execs: it is vb, forked before the command's
+	 * seccomp filter, Landlock domain and no_new_privs.  Left dumpable, a
+	 * command with the same uid could PTRACE_ATTACH it (or reach it with
+	 * process_vm_writev, pidfd_getfd, /proc/1/mem) and make it run the
+	 * syscalls its own filter denies, or open /proc/1/exe, vb's binary on
+	 * the host.  Not dumpable, every such access needs CAP_SYS_PTRACE over
+	 * the user namespace that owns this mm: the caller's, never the
+	 * sandbox's.  After the drop, which may have reset the flag from
+	 * fs.suid_dumpable. */
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
 	for (;;) {
 		int st;

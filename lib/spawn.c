@@ -660,6 +660,11 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 		/* Nothing left that needs root: wait as the user. */
 		(void)setresgid(cfg->real_gid, cfg->real_gid, cfg->real_gid);
 		(void)setresuid(cfg->real_uid, cfg->real_uid, cfg->real_uid);
+		/* The command has the same uid and user namespace as this
+		 * process now: dumpable (fs.suid_dumpable=1 makes the drop
+		 * leave it so), /proc/<vb>/root would be the host's root and
+		 * ptrace would take over a process outside the sandbox. */
+		(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 		if (cfg->die_with_parent && cfg->forward_signals)
 			(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	}
