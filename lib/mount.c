@@ -8,6 +8,9 @@
  * /newroot.  At the end /newroot becomes the root and everything else is
  * detached, so nothing of the setup is visible inside.
  *
+ * Destinations are resolved inside the new root (see "Destinations" below):
+ * a symlink under /newroot never leads an op out of it.
+ *
  * Binds get nosuid (and nodev unless --dev-bind) and --ro-bind makes the
  * whole subtree read-only, submounts included, in one mount_setattr()
  * call with AT_RECURSIVE; there is no mountinfo parsing on the fast path.
@@ -15,6 +18,7 @@
  */
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -44,59 +48,7 @@ static int join_root(char *buf, size_t size, const char *root, const char *path)
 	return 0;
 }
 
-/* mkdir -p of path's parents (not path itself) with mode.  One stat of the
- * direct parent first: in a long op list it nearly always exists, and then
- * walking every component would cost a syscall per level per op. */
-static int mkdir_parents(const char *path, mode_t mode)
-{
-	char buf[PATH_MAX];
-	size_t len = strlen(path);
-	struct stat st;
-	char *slash;
-
-	if (len >= sizeof(buf))
-		return -ENAMETOOLONG;
-	memcpy(buf, path, len + 1);
-	slash = strrchr(buf, '/');
-	if (slash && slash != buf) {
-		*slash = '\0';
-		if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
-			return 0;
-		*slash = '/';
-	}
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, mode) < 0 && errno != EEXIST) {
-			int e = errno;
-
-			/* An existing non-dir (or a symlink to a dir) is for the
-			 * next mkdir to judge, as with bwrap. */
-			if (stat(buf, &st) < 0 || !S_ISDIR(st.st_mode)) {
-				*p = '/';
-				return -e;
-			}
-		}
-		*p = '/';
-	}
-	return 0;
-}
-
-static int ensure_dir(const char *path, mode_t mode)
-{
-	struct stat st;
-
-	if (mkdir(path, mode) == 0)
-		return 0;
-	if (errno != EEXIST)
-		return -errno;
-	/* Follows symlinks: a symlink to a directory is fine, as in bwrap. */
-	if (stat(path, &st) < 0)
-		return -errno;
-	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
-}
-
+/* Paths vb itself made (in a fresh tmpfs): no symlink of anyone else's. */
 static int ensure_file(const char *path, mode_t mode)
 {
 	struct stat st;
@@ -112,6 +64,211 @@ static int ensure_file(const char *path, mode_t mode)
 		return -errno;
 	}
 	close(fd);
+	return 0;
+}
+
+/* ---- Destinations ------------------------------------------------------------
+ * A destination is a path in the new root, and so is whatever a symlink on
+ * the way to it points at.  The tree under /newroot can hold directories the
+ * caller does not fully control (a --bind of a directory an earlier sandbox
+ * wrote into), where "sub" may be a symlink to "/oldroot/home/user" or
+ * "../../oldroot/etc": resolved as plain paths from this process's root (the
+ * setup tmpfs, with the host at /oldroot), mkdir, open(O_CREAT|O_TRUNC),
+ * chmod and mount would act on the host, with vb's privileges.  So every
+ * destination is resolved by openat2(RESOLVE_IN_ROOT) below a fresh fd of
+ * /newroot, where absolute symlinks and ".." stop at the new root as they
+ * will for the command.  Ops then act through what that resolved: *at()
+ * calls on the parent directory's fd, and /oldroot/proc/self/fd/N as the
+ * path given to mount(), chmod() and mount_setattr(), which follow it to
+ * exactly that file (lib/net.c does the same for resolv.conf).  Kernels
+ * without openat2 (< 5.6) resolve as before, and the result must then lie
+ * under /newroot; a new file is only made in a checked directory, without
+ * following a final symlink. */
+
+static int dst_fd = -1; /* what dst_path() resolved, open until the next call */
+
+/* Whether fd lies under /newroot (the check of the pre-openat2 fallback). */
+static bool nr_inside(struct vb_child *c, int fd)
+{
+	char link[32], target[PATH_MAX];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "self/fd/%d", fd);
+	n = readlinkat(c->proc_fd, link, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	return strcmp(target, "/newroot") == 0 || strncmp(target, "/newroot/", 9) == 0;
+}
+
+/* rel (relative to the new root) opened with flags; O_CREAT only with
+ * openat2 (-ENOSYS without it).  Returns the fd or -errno. */
+static int nr_open(struct vb_child *c, const char *rel, int flags, mode_t mode)
+{
+	struct open_how how = { .flags = (uint64_t)(flags | O_CLOEXEC),
+				.mode = (flags & O_CREAT) ? mode : 0,
+				.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+	int root, fd, e;
+
+	root = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return -errno;
+	/* EAGAIN: a rename or mount raced with a ".." walk; try again. */
+	for (int tries = 0; tries < 16; tries++) {
+		fd = (int)syscall(SYS_openat2, root, rel, &how, sizeof(how));
+		if (fd >= 0 || errno != EAGAIN)
+			break;
+	}
+	if (fd < 0 && errno == ENOSYS && !(flags & O_CREAT)) {
+		fd = openat(root, rel, flags | O_CLOEXEC);
+		if (fd >= 0 && !nr_inside(c, fd)) {
+			close(fd);
+			fd = -1;
+			errno = EXDEV;
+		}
+	}
+	e = errno;
+	close(root);
+	return fd < 0 ? -e : fd;
+}
+
+/* The directory rel is in (an O_PATH fd, resolved in the new root), and in
+ * *ret_base rel's last component. */
+static int nr_parent(struct vb_child *c, const char *rel, const char **ret_base)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(rel, '/');
+	size_t len;
+
+	if (!slash) {
+		*ret_base = rel;
+		return nr_open(c, ".", O_PATH | O_DIRECTORY, 0);
+	}
+	len = (size_t)(slash - rel);
+	if (len >= sizeof(dir))
+		return -ENAMETOOLONG;
+	memcpy(dir, rel, len);
+	dir[len] = '\0';
+	*ret_base = slash + 1;
+	return nr_open(c, dir, O_PATH | O_DIRECTORY, 0);
+}
+
+/* mkdirat() of rel's last component in its (resolved) parent. */
+static int nr_mkdir(struct vb_child *c, const char *rel, mode_t mode)
+{
+	const char *base;
+	int pfd = nr_parent(c, rel, &base), r;
+
+	if (pfd < 0)
+		return pfd;
+	r = mkdirat(pfd, base, mode) < 0 ? -errno : 0;
+	close(pfd);
+	return r;
+}
+
+/* A new (or truncated) file rel, opened with flags (O_CREAT among them). */
+static int nr_create(struct vb_child *c, const char *rel, int flags, mode_t mode)
+{
+	const char *base;
+	int fd = nr_open(c, rel, flags, mode), pfd;
+
+	if (fd != -ENOSYS)
+		return fd;
+	pfd = nr_parent(c, rel, &base);
+	if (pfd < 0)
+		return pfd;
+	fd = openat(pfd, base, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+	fd = fd < 0 ? -errno : fd;
+	close(pfd);
+	return fd;
+}
+
+/* mkdir -p of rel's parents: mkdir_parents() in the new root. */
+static int nr_mkdir_parents(struct vb_child *c, const char *rel, mode_t mode)
+{
+	char buf[PATH_MAX];
+	const char *base;
+	size_t len = strlen(rel);
+	int fd;
+
+	if (len >= sizeof(buf))
+		return -ENAMETOOLONG;
+	/* The direct parent nearly always exists. */
+	fd = nr_parent(c, rel, &base);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	memcpy(buf, rel, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		int r;
+
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		r = nr_mkdir(c, buf, mode);
+		if (r < 0 && r != -EEXIST) {
+			/* An existing directory (or symlink to one) will do. */
+			fd = nr_open(c, buf, O_PATH | O_DIRECTORY, 0);
+			if (fd < 0)
+				return r;
+			close(fd);
+		}
+		*p = '/';
+	}
+	return 0;
+}
+
+/* ensure_dir() in the new root. */
+static int nr_ensure_dir(struct vb_child *c, const char *rel, mode_t mode)
+{
+	int r = nr_mkdir(c, rel, mode), fd;
+
+	if (r != -EEXIST)
+		return r;
+	/* Follows a symlink (in the new root): a symlink to a directory is
+	 * fine, as in bwrap. */
+	fd = nr_open(c, rel, O_PATH | O_DIRECTORY, 0);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+/* ensure_file() in the new root. */
+static int nr_ensure_file(struct vb_child *c, const char *rel, mode_t mode)
+{
+	struct stat st;
+	int fd = nr_open(c, rel, O_PATH, 0);
+
+	if (fd >= 0) {
+		/* An existing file of any kind but a directory will do as a
+		 * mount point. */
+		int r = fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode);
+
+		close(fd);
+		if (r)
+			return 0;
+	}
+	fd = nr_create(c, rel, O_WRONLY | O_CREAT | O_NOCTTY, mode);
+	if (fd == -EEXIST)
+		return 0;
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+/* Points buf at rel, resolved in the new root now (so across whatever was
+ * mounted on it since the last call). */
+static int dst_path(struct vb_child *c, const char *rel, char *buf, size_t size)
+{
+	if (dst_fd >= 0)
+		close(dst_fd);
+	dst_fd = nr_open(c, rel, O_PATH, 0);
+	if (dst_fd < 0)
+		return dst_fd;
+	snprintf(buf, size, "/oldroot/proc/self/fd/%d", dst_fd);
 	return 0;
 }
 
@@ -158,6 +315,7 @@ static int set_mount_flags(struct vb_child *c, const char *path, bool ro, bool n
 			   bool recursive)
 {
 	struct mount_attr attr = { 0 };
+	char real_path[PATH_MAX];
 	unsigned long add = 0;
 	ssize_t n;
 	int fd;
@@ -181,6 +339,15 @@ static int set_mount_flags(struct vb_child *c, const char *path, bool ro, bool n
 		return -errno;
 	if (!recursive)
 		return 0;
+	/* Submounts are found by the path mountinfo shows: dst_path()'s
+	 * magic link stands for the path it resolved to. */
+	if (strncmp(path, "/oldroot/proc/", 14) == 0) {
+		n = readlinkat(c->proc_fd, path + 14, real_path, sizeof(real_path) - 1);
+		if (n < 0)
+			return -errno;
+		real_path[n] = '\0';
+		path = real_path;
+	}
 	fd = openat(c->proc_fd, "self/mountinfo", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -224,12 +391,28 @@ static int bind_mount(struct vb_child *c, const char *src, const char *dst, bool
 	return set_mount_flags(c, dst, ro, !dev, true, true);
 }
 
-/* Creates dst of the right kind for a bind of src. */
-static int prepare_bind_dest(const struct stat *st, const char *dst)
+/* bind_mount() onto an op's destination rel, dst from dst_path(): dst still
+ * leads to what the bind covered, so the flags go to the new mount found
+ * again in the new root. */
+static int bind_dest(struct vb_child *c, const char *src, const char *rel, char *dst, size_t size,
+		     bool ro, bool dev)
 {
-	if (S_ISDIR(st->st_mode))
-		return ensure_dir(dst, 0755);
-	return ensure_file(dst, 0444);
+	int r;
+
+	if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return -errno;
+	r = dst_path(c, rel, dst, size);
+	return r < 0 ? r : set_mount_flags(c, dst, ro, !dev, true, true);
+}
+
+/* Creates the destination rel of the right kind for a bind of src, and
+ * points dst at it. */
+static int prepare_bind_dest(struct vb_child *c, const struct stat *st, const char *rel, char *dst,
+			     size_t size)
+{
+	int r = S_ISDIR(st->st_mode) ? nr_ensure_dir(c, rel, 0755) : nr_ensure_file(c, rel, 0444);
+
+	return r < 0 ? r : dst_path(c, rel, dst, size);
 }
 
 static int copy_fd_data(int in, int out)
@@ -282,11 +465,11 @@ static int append_str(char *buf, size_t size, size_t *len, const char *s)
 
 static char overlay_opts[1 << 16];
 
-static int mount_overlay(struct vb_child *c, size_t i, const char *dst)
+static int mount_overlay(struct vb_child *c, size_t i, const char *rel)
 {
 	const vb_config *cfg = c->cfg;
 	const struct vb_op *op = &cfg->ops[i];
-	char path[PATH_MAX];
+	char path[PATH_MAX], dst[64];
 	size_t len = 0;
 	int r;
 
@@ -337,27 +520,31 @@ static int mount_overlay(struct vb_child *c, size_t i, const char *dst)
 		r = append_str(overlay_opts, sizeof(overlay_opts), &len, ",userxattr");
 	if (r < 0)
 		return FAIL(c, (int)i, VB_FAIL_MOUNT_OVERLAY, 0, -r);
-	if (ensure_dir(dst, 0755) < 0)
-		return FAIL(c, (int)i, VB_FAIL_MKDIR, 0, errno);
+	if ((r = nr_ensure_dir(c, rel, 0755)) < 0 || (r = dst_path(c, rel, dst, sizeof(dst))) < 0)
+		return FAIL(c, (int)i, VB_FAIL_MKDIR, 0, -r);
 	if (mount("overlay", dst, "overlay", MS_NOSUID | MS_NODEV, overlay_opts) < 0)
 		return FAIL(c, (int)i, VB_FAIL_MOUNT_OVERLAY, 0, errno);
 	return 0;
 }
 
-static int mount_dev(struct vb_child *c, int idx, const char *dst)
+static int mount_dev(struct vb_child *c, int idx, const char *rel)
 {
-	char path[PATH_MAX], src[PATH_MAX];
+	char path[PATH_MAX], src[PATH_MAX], dst[64];
+	int r;
 
-	if (ensure_dir(dst, 0755) < 0)
-		return FAIL(c, idx, VB_FAIL_MKDIR, 0, errno);
+	if ((r = nr_ensure_dir(c, rel, 0755)) < 0 || (r = dst_path(c, rel, dst, sizeof(dst))) < 0)
+		return FAIL(c, idx, VB_FAIL_MKDIR, 0, -r);
 	if (mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
 		return FAIL(c, idx, VB_FAIL_MOUNT_TMPFS, 0, errno);
+	/* From here on paths are in the fresh tmpfs, which only vb writes. */
+	if ((r = dst_path(c, rel, dst, sizeof(dst))) < 0)
+		return FAIL(c, idx, VB_FAIL_MOUNT_TMPFS, 0, -r);
 	for (int k = 0; k < (int)ARRAY_SIZE(vb_dev_nodes); k++) {
 		snprintf(path, sizeof(path), "%s/%s", dst, vb_dev_nodes[k]);
 		snprintf(src, sizeof(src), "/oldroot/dev/%s", vb_dev_nodes[k]);
 		if (ensure_file(path, 0444) < 0)
 			return FAIL(c, idx, VB_FAIL_DEV_FILE, k, errno);
-		int r = bind_mount(c, src, path, false, true);
+		r = bind_mount(c, src, path, false, true);
 		if (r < 0)
 			return FAIL(c, idx, VB_FAIL_DEV_FILE, k, -r);
 	}
@@ -391,22 +578,25 @@ static int mount_dev(struct vb_child *c, int idx, const char *dst)
 	return 0;
 }
 
-static int mount_proc(struct vb_child *c, int idx, const char *dst)
+static int mount_proc(struct vb_child *c, int idx, const char *rel)
 {
 	static const char *const cover[] = { "sys", "sysrq-trigger", "irq", "bus" };
-	char path[PATH_MAX];
+	char path[PATH_MAX], dst[64];
+	int r;
 
-	if (ensure_dir(dst, 0755) < 0)
-		return FAIL(c, idx, VB_FAIL_MKDIR, 0, errno);
+	if ((r = nr_ensure_dir(c, rel, 0755)) < 0 || (r = dst_path(c, rel, dst, sizeof(dst))) < 0)
+		return FAIL(c, idx, VB_FAIL_MKDIR, 0, -r);
 	if ((c->ns & VB_NS_PID) || c->cfg->pidns_fd >= 0) {
 		if (mount("proc", dst, "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL) < 0)
 			return FAIL(c, idx, VB_FAIL_MOUNT_PROC, 0, errno);
 	} else {
 		/* Sharing the host's pids: the host's procfs is the right one. */
-		int r = bind_mount(c, "/oldroot/proc", dst, false, false);
+		r = bind_dest(c, "/oldroot/proc", rel, dst, sizeof(dst), false, false);
 		if (r < 0)
 			return FAIL(c, idx, VB_FAIL_MOUNT_PROC, 0, -r);
 	}
+	if ((r = dst_path(c, rel, dst, sizeof(dst))) < 0)
+		return FAIL(c, idx, VB_FAIL_MOUNT_PROC, 0, -r);
 	/* Keep the kernel knobs read-only even for a root sandbox. */
 	for (size_t k = 0; k < ARRAY_SIZE(cover); k++) {
 		snprintf(path, sizeof(path), "%s/%s", dst, cover[k]);
@@ -415,7 +605,7 @@ static int mount_proc(struct vb_child *c, int idx, const char *dst)
 				continue;
 			return FAIL(c, idx, VB_FAIL_MOUNT_PROC, 0, errno);
 		}
-		int r = bind_mount(c, path, path, true, false);
+		r = bind_mount(c, path, path, true, false);
 		if (r < 0)
 			return FAIL(c, idx, VB_FAIL_MOUNT_PROC, 0, -r);
 	}
@@ -425,7 +615,7 @@ static int mount_proc(struct vb_child *c, int idx, const char *dst)
 static int apply_op(struct vb_child *c, size_t i)
 {
 	const struct vb_op *op = &c->cfg->ops[i];
-	char src[PATH_MAX], dst[PATH_MAX];
+	char src[PATH_MAX], rel[PATH_MAX], dst[64];
 	struct stat st;
 	int idx = (int)i, r;
 
@@ -433,8 +623,22 @@ static int apply_op(struct vb_child *c, size_t i)
 		return FAIL(c, idx, VB_FAIL_MKDIR, 0, EIO);
 	if (op->type == VB_OP_OVERLAY_SRC)
 		return 0;
-	if (op->dst && join_root(dst, sizeof(dst), "/newroot", op->dst) < 0)
-		return FAIL(c, idx, VB_FAIL_MKDIR_PARENTS, 0, ENAMETOOLONG);
+	/* rel: the destination relative to the new root, "." for the root;
+	 * dst: set by dst_path() once it exists (see "Destinations"). */
+	if (op->dst) {
+		const char *d = op->dst;
+		size_t n;
+
+		while (*d == '/')
+			d++;
+		n = strlen(d);
+		while (n > 0 && d[n - 1] == '/')
+			n--;
+		if (n >= sizeof(rel))
+			return FAIL(c, idx, VB_FAIL_MKDIR_PARENTS, 0, ENAMETOOLONG);
+		memcpy(rel, n ? d : ".", n ? n : 1);
+		rel[n ? n : 1] = '\0';
+	}
 
 	/* Parents of the destination, as bwrap: group/other bits follow
 	 * --perms so a private file does not sit in a world-readable dir. */
@@ -445,8 +649,9 @@ static int apply_op(struct vb_child *c, size_t i)
 			parent_mode &= ~0050u;
 		if (op->have_perms && (op->perms & 0007) == 0)
 			parent_mode &= ~0005u;
-		if (mkdir_parents(dst, parent_mode) < 0)
-			return FAIL(c, idx, VB_FAIL_MKDIR_PARENTS, 0, errno);
+		r = nr_mkdir_parents(c, rel, parent_mode);
+		if (r < 0)
+			return FAIL(c, idx, VB_FAIL_MKDIR_PARENTS, 0, -r);
 	}
 
 	switch (op->type) {
@@ -468,11 +673,12 @@ static int apply_op(struct vb_child *c, size_t i)
 				return 0;
 			return FAIL(c, idx, VB_FAIL_FIND_SOURCE, 0, errno);
 		}
-		if (prepare_bind_dest(&st, dst) < 0)
+		r = prepare_bind_dest(c, &st, rel, dst, sizeof(dst));
+		if (r < 0)
 			return FAIL(c, idx,
 				    S_ISDIR(st.st_mode) ? VB_FAIL_MKDIR : VB_FAIL_CREATE_FILE_AT, 0,
-				    errno);
-		r = bind_mount(c, src, dst, ro, dev);
+				    -r);
+		r = bind_dest(c, src, rel, dst, sizeof(dst), ro, dev);
 		if (r < 0)
 			return FAIL(c, idx, VB_FAIL_BIND, 0, -r);
 		return 0;
@@ -495,38 +701,42 @@ static int apply_op(struct vb_child *c, size_t i)
 		target[n] = '\0';
 		if (target[0] != '/' || join_root(src, sizeof(src), "/oldroot", target) < 0)
 			return FAIL(c, idx, VB_FAIL_STAT_FD, op->fd, ENOENT);
-		if (prepare_bind_dest(&st, dst) < 0)
+		r = prepare_bind_dest(c, &st, rel, dst, sizeof(dst));
+		if (r < 0)
 			return FAIL(c, idx,
 				    S_ISDIR(st.st_mode) ? VB_FAIL_MKDIR : VB_FAIL_CREATE_FILE_AT, 0,
-				    errno);
-		r = bind_mount(c, src, dst, op->type == VB_OP_RO_BIND_FD, false);
+				    -r);
+		r = bind_dest(c, src, rel, dst, sizeof(dst), op->type == VB_OP_RO_BIND_FD, false);
 		if (r < 0)
 			return FAIL(c, idx, VB_FAIL_BIND, 0, -r);
-		if (stat(dst, &dst_st) < 0 || dst_st.st_dev != st.st_dev ||
-		    dst_st.st_ino != st.st_ino)
+		if (dst_path(c, rel, dst, sizeof(dst)) < 0 || stat(dst, &dst_st) < 0 ||
+		    dst_st.st_dev != st.st_dev || dst_st.st_ino != st.st_ino)
 			return FAIL(c, idx, VB_FAIL_TEXT, VB_TXT_BIND_RACE, EPERM);
 		return 0;
 	}
 	case VB_OP_REMOUNT_RO:
 		/* bwrap: "does not recursively remount". */
-		r = set_mount_flags(c, dst, true, false, false, false);
+		r = dst_path(c, rel, dst, sizeof(dst));
+		if (r == 0)
+			r = set_mount_flags(c, dst, true, false, false, false);
 		if (r < 0)
 			return FAIL(c, idx, VB_FAIL_REMOUNT_RO, 0, -r);
 		return 0;
 	case VB_OP_OVERLAY:
 	case VB_OP_TMP_OVERLAY:
 	case VB_OP_RO_OVERLAY:
-		return mount_overlay(c, i, dst);
+		return mount_overlay(c, i, rel);
 	case VB_OP_PROC:
-		return mount_proc(c, idx, dst);
+		return mount_proc(c, idx, rel);
 	case VB_OP_DEV:
-		return mount_dev(c, idx, dst);
+		return mount_dev(c, idx, rel);
 	case VB_OP_TMPFS: {
 		char opts[VB_MAX_STRING + 128];
 		int n;
 
-		if (ensure_dir(dst, 0755) < 0)
-			return FAIL(c, idx, VB_FAIL_MKDIR, 0, errno);
+		if ((r = nr_ensure_dir(c, rel, 0755)) < 0 ||
+		    (r = dst_path(c, rel, dst, sizeof(dst))) < 0)
+			return FAIL(c, idx, VB_FAIL_MKDIR, 0, -r);
 		n = snprintf(opts, sizeof(opts), "mode=0%o",
 			     (unsigned)(op->have_perms ? op->perms : 0755));
 		if (op->have_size)
@@ -540,23 +750,25 @@ static int apply_op(struct vb_child *c, size_t i)
 		return 0;
 	}
 	case VB_OP_MQUEUE:
-		if (ensure_dir(dst, 0755) < 0)
-			return FAIL(c, idx, VB_FAIL_MKDIR, 0, errno);
+		if ((r = nr_ensure_dir(c, rel, 0755)) < 0 ||
+		    (r = dst_path(c, rel, dst, sizeof(dst))) < 0)
+			return FAIL(c, idx, VB_FAIL_MKDIR, 0, -r);
 		if (mount("mqueue", dst, "mqueue", 0, NULL) < 0)
 			return FAIL(c, idx, VB_FAIL_MOUNT_MQUEUE, 0, errno);
 		return 0;
 	case VB_OP_DIR:
-		if (ensure_dir(dst, op->have_perms ? op->perms : 0755) < 0)
-			return FAIL(c, idx, VB_FAIL_MKDIR, 0, errno);
-		if (op->have_perms && chmod(dst, op->perms) < 0)
-			return FAIL(c, idx, VB_FAIL_CHMOD, 0, errno);
+		if ((r = nr_ensure_dir(c, rel, op->have_perms ? op->perms : 0755)) < 0)
+			return FAIL(c, idx, VB_FAIL_MKDIR, 0, -r);
+		if (op->have_perms && ((r = dst_path(c, rel, dst, sizeof(dst))) < 0 ||
+				       (r = chmod(dst, op->perms) < 0 ? -errno : 0) < 0))
+			return FAIL(c, idx, VB_FAIL_CHMOD, 0, -r);
 		return 0;
 	case VB_OP_FILE: {
-		int fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY,
-			      op->have_perms ? op->perms : 0666);
+		int fd = nr_create(c, rel, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY,
+				   op->have_perms ? op->perms : 0666);
 
 		if (fd < 0)
-			return FAIL(c, idx, VB_FAIL_CREATE_FILE, 0, errno);
+			return FAIL(c, idx, VB_FAIL_CREATE_FILE, 0, -fd);
 		/* The mode asked for, not the one the umask leaves (bwrap: 0666). */
 		if (fchmod(fd, op->have_perms ? op->perms : 0666) < 0) {
 			close(fd);
@@ -586,34 +798,45 @@ static int apply_op(struct vb_child *c, size_t i)
 		close(fd);
 		if (r < 0)
 			return FAIL(c, idx, VB_FAIL_WRITE_DATA, 0, -r);
-		if (ensure_file(dst, 0444) < 0)
-			return FAIL(c, idx, VB_FAIL_CREATE_FILE_AT, 0, errno);
-		r = bind_mount(c, c->tmp_path, dst, op->type == VB_OP_RO_BIND_DATA, false);
+		if ((r = nr_ensure_file(c, rel, 0444)) < 0 ||
+		    (r = dst_path(c, rel, dst, sizeof(dst))) < 0)
+			return FAIL(c, idx, VB_FAIL_CREATE_FILE_AT, 0, -r);
+		r = bind_dest(c, c->tmp_path, rel, dst, sizeof(dst), op->type == VB_OP_RO_BIND_DATA,
+			      false);
 		if (r < 0)
 			return FAIL(c, idx, VB_FAIL_BIND, 0, -r);
 		return 0;
 	}
-	case VB_OP_SYMLINK:
-		if (symlink(op->src, dst) < 0) {
+	case VB_OP_SYMLINK: {
+		const char *base;
+		int pfd = nr_parent(c, rel, &base);
+
+		if (pfd < 0)
+			return FAIL(c, idx, VB_FAIL_SYMLINK, 0, -pfd);
+		if (symlinkat(op->src, pfd, base) < 0) {
 			char target[PATH_MAX];
 			ssize_t n;
 			int e = errno;
 
 			/* An identical symlink already there is fine (bwrap 0.5+). */
 			if (e == EEXIST) {
-				n = readlink(dst, target, sizeof(target) - 1);
+				n = readlinkat(pfd, base, target, sizeof(target) - 1);
 				if (n >= 0) {
 					target[n] = '\0';
 					if (strcmp(target, op->src) == 0)
-						return 0;
+						e = 0;
 				}
 			}
-			return FAIL(c, idx, VB_FAIL_SYMLINK, 0, e);
+			close(pfd);
+			return e ? FAIL(c, idx, VB_FAIL_SYMLINK, 0, e) : 0;
 		}
+		close(pfd);
 		return 0;
+	}
 	case VB_OP_CHMOD:
-		if (chmod(dst, op->chmod_mode) < 0)
-			return FAIL(c, idx, VB_FAIL_CHMOD, 0, errno);
+		if ((r = dst_path(c, rel, dst, sizeof(dst))) < 0 ||
+		    (r = chmod(dst, op->chmod_mode) < 0 ? -errno : 0) < 0)
+			return FAIL(c, idx, VB_FAIL_CHMOD, 0, -r);
 		return 0;
 	default:
 		return FAIL(c, idx, VB_FAIL_GENERIC, 0, EINVAL);
@@ -653,6 +876,9 @@ int mnt_apply_ops(struct vb_child *c)
 		if (r < 0)
 			return r;
 	}
+	if (dst_fd >= 0)
+		close(dst_fd);
+	dst_fd = -1;
 	return 0;
 }
 
