@@ -109,6 +109,19 @@ static int on_stdin(struct vb_sandbox *sb _unused_, struct vb_waiter *w, short r
 	return 0;
 }
 
+bool pty_winch(struct vb_sandbox *sb)
+{
+	for (size_t i = 0; i < sb->n_waiters; i++) {
+		if (sb->waiters[i].cb == on_master) {
+			/* A change of size makes the kernel send SIGWINCH to the
+			 * pty's foreground process group. */
+			sync_winsize(sb->waiters[i].data);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Parent, before clone (called next to sec_prepare()). */
 int pty_prepare(struct vb_sandbox *sb, vb_error *err)
 {

@@ -929,6 +929,10 @@ VB_EXPORT int vb_sandbox_wait(vb_sandbox *sb, vb_exit *ret, vb_error *err)
 					reap_orphans(sb);
 					continue;
 				}
+				/* sec: --pty takes a resize to its pty, and the kernel
+				 * signals whoever is in the foreground in there. */
+				if (si.ssi_signo == SIGWINCH && pty_winch(sb))
+					continue;
 				/* A terminal's signal already reached the command
 				 * through the process group, unless it has a
 				 * session of its own. */

@@ -455,6 +455,10 @@ int pty_child(struct vb_sandbox *sb, vb_error *err);
  * next to sec_prepare); pty_spawned() drops the parent's slave after clone. */
 int pty_prepare(struct vb_sandbox *sb, vb_error *err);
 int pty_spawned(struct vb_sandbox *sb);
+/* Parent, wait loop: the caller's terminal was resized (SIGWINCH).  With
+ * --pty, copies its size to the pty and returns true: the signal is not
+ * for the command (the kernel signals the pty's foreground group). */
+bool pty_winch(struct vb_sandbox *sb);
 
 /* ---- small helpers (lib/util.c) ----------------------------------------- */
 
