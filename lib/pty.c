@@ -91,7 +91,7 @@ static int on_master(struct vb_sandbox *sb _unused_, struct vb_waiter *w, short 
 	return 0;
 }
 
-static int on_stdin(struct vb_sandbox *sb _unused_, struct vb_waiter *w, short revents)
+static int on_stdin(struct vb_sandbox *sb, struct vb_waiter *w, short revents)
 {
 	struct pty_state *ps = w->data;
 	char buf[4096];
@@ -104,8 +104,23 @@ static int on_stdin(struct vb_sandbox *sb _unused_, struct vb_waiter *w, short r
 			(void)vb_write_all(ps->master, buf, (size_t)n);
 			return 0;
 		}
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			return 0;
 	}
-	w->fd = -1; /* caller's terminal went away */
+	/* The caller's terminal went away (a raw tty reads EOF or EIO only
+	 * once hung up).  Its SIGHUP went to vb, the session leader out there,
+	 * not to the command in its own session: pass the hangup on as a
+	 * terminal does.  Closing the master hangs up the pty, and the kernel
+	 * sends SIGHUP and SIGCONT to the session leader inside, which would
+	 * otherwise run on with nobody at its terminal. */
+	w->fd = -1;
+	for (size_t i = 0; i < sb->n_waiters; i++)
+		if (sb->waiters[i].cb == on_master)
+			sb->waiters[i].fd = -1;
+	if (ps->master >= 0) {
+		(void)close(ps->master);
+		ps->master = -1;
+	}
 	return 0;
 }
 
@@ -175,6 +190,18 @@ int pty_spawned(struct vb_sandbox *sb _unused_)
 		cur->slave = -1;
 	}
 	return 0;
+}
+
+/* vb's PID 1, which never execs: it must not keep the pty open.  Holding
+ * the master (inherited across clone, CLOEXEC never applies) it would keep
+ * the pty alive after the relay closed it on a hangup, and the command
+ * would never get its SIGHUP. */
+void pty_pid1(void)
+{
+	if (cur && cur->master >= 0)
+		(void)close(cur->master);
+	if (child_slave >= 0)
+		(void)close(child_slave);
 }
 
 /* Child, just before exec: a session of its own, the pty as controlling

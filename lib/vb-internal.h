@@ -459,6 +459,8 @@ int pty_spawned(struct vb_sandbox *sb);
  * --pty, copies its size to the pty and returns true: the signal is not
  * for the command (the kernel signals the pty's foreground group). */
 bool pty_winch(struct vb_sandbox *sb);
+/* vb's PID 1 (lib/pid1.c): closes its copies of the pty's fds. */
+void pty_pid1(void);
 
 /* ---- small helpers (lib/util.c) ----------------------------------------- */
 
