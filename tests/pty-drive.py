@@ -15,6 +15,8 @@ a sandbox).  Results go to stdout as "key value" lines; the exit status is
 
 Waits are bounded (--timeout, default 60s) so that a broken vb fails the
 test instead of hanging it; no result depends on how long anything takes.
+On a timeout the command's process group is killed: vb and its PID 1 (the
+sandbox's pid namespace goes with it).
 """
 import argparse
 import errno
@@ -113,7 +115,7 @@ class Term:
         end = time.monotonic() + self.timeout
         while self.poll() is None:
             if time.monotonic() > end:
-                os.kill(self.pid, signal.SIGKILL)
+                os.killpg(self.pid, signal.SIGKILL)
                 os.waitpid(self.pid, 0)
                 raise Fail("command did not end within %ss; output %r" % (self.timeout,
                                                                         self.buf[-400:]))
@@ -183,7 +185,7 @@ def sc_hangup(t, a):
     while t.poll() is None:
         if time.monotonic() > end:
             out("ended", "no")
-            os.kill(t.pid, signal.SIGKILL)
+            os.killpg(t.pid, signal.SIGKILL)
             os.waitpid(t.pid, 0)
             return
         time.sleep(0.05)
@@ -245,7 +247,7 @@ def main():
     except Fail as e:
         out("driver-error", e)
         if t.poll() is None:
-            os.kill(t.pid, signal.SIGKILL)
+            os.killpg(t.pid, signal.SIGKILL)
             os.waitpid(t.pid, 0)
         return 1
     return 0
