@@ -11,7 +11,8 @@
  * A policy is two filters, because the kernel runs every filter and keeps
  * the most restrictive answer:
  *   1. argument checks (ioctl TIOCSTI/TIOCLINUX, clone/unshare with
- *      CLONE_NEWUSER), default allow, so they hold whatever 2. allows;
+ *      CLONE_NEWUSER, socket/socketpair of a rare address family), default
+ *      allow, so they hold whatever 2. allows;
  *   2. the syscall table: one action per syscall name, a default for the
  *      rest, behind a prefix that gives syscalls newer than this libseccomp
  *      ENOSYS (so that a newer libc falls back) instead of the default's
@@ -33,6 +34,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 
 #include "sec-internal.h"
 
@@ -153,6 +155,10 @@ static const struct sec_group groups[] = {
 	/* Not syscalls: argument checks (filter 2). */
 	{ "@userns", "" },  /* clone/unshare with CLONE_NEWUSER; clone3 gets ENOSYS */
 	{ "@tiocsti", "" }, /* ioctl(TIOCSTI) and ioctl(TIOCLINUX) */
+	/* socket()/socketpair() of a family other than unix, inet, inet6 and
+	 * netlink (flatpak's set): for a family no module has registered yet
+	 * the kernel would load one, on anybody's request. */
+	{ "@rare-sockets", "" },
 };
 
 /* Built-in policies, in the syntax a policy file uses (what
@@ -184,7 +190,8 @@ static const struct sec_builtin builtins[] = {
 	  "deny @keyring @debug @bpf userfaultfd acct quotactl nfsservctl:EPERM\n"
 	  "deny open_by_handle_at name_to_handle_at lookup_dcookie vhangup syslog:EPERM\n"
 	  "deny fanotify_init setdomainname sethostname:EPERM\n"
-	  "deny @userns @tiocsti\n" },
+	  "deny @userns @tiocsti\n"
+	  "deny @rare-sockets:EAFNOSUPPORT\n" },
 	{ "minimal",
 	  "# Compute and file I/O on the fds the command was given.\n"
 	  "default eperm\n" MINIMAL_RULES "deny @tiocsti\n" },
@@ -674,9 +681,40 @@ struct resolved {
 struct resolve_state {
 	struct resolved *v;
 	size_t n, cap;
-	bool deny_userns, deny_tiocsti;
-	int userns_errno, tiocsti_errno;
+	bool deny_userns, deny_tiocsti, deny_rare_af;
+	int userns_errno, tiocsti_errno, rare_af_errno;
 };
+
+/* add_rare_af_rules: action for socket() and socketpair() with a family
+ * other than AF_UNIX (1), AF_INET (2), AF_INET6 (10) and AF_NETLINK (16).
+ * One comparison per rule (libseccomp allows one per argument): each
+ * value in the gaps, and everything from 17 up.  Where socket() is
+ * multiplexed through socketcall() (i386 without the direct calls) the
+ * family is behind a pointer and cannot be checked. */
+static int add_rare_af_rules(scmp_filter_ctx ctx, uint32_t action)
+{
+	static const int sys[2] = { SCMP_SYS(socket), SCMP_SYS(socketpair) };
+	static const unsigned gaps[] = { 0, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15 };
+
+	for (size_t k = 0; k < 2; k++) {
+		int r;
+
+		for (size_t i = 0; i < ARRAY_SIZE(gaps); i++) {
+			r = seccomp_rule_add(ctx, action, sys[k], 1,
+					     SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, gaps[i]));
+			if (r < 0)
+				return r;
+		}
+		/* The whole 64-bit value: a negative int, or garbage in the
+		 * upper half, is refused too (the kernel would refuse the
+		 * former and read the latter as a small family). */
+		r = seccomp_rule_add(ctx, action, sys[k], 1,
+				     SCMP_A0(SCMP_CMP_GE, (scmp_datum_t)AF_NETLINK + 1));
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
 
 static int set_name(struct resolve_state *st, const char *name, size_t len, enum sec_action a,
 		    int e, unsigned depth)
@@ -699,6 +737,9 @@ static int set_name(struct resolve_state *st, const char *name, size_t len, enum
 		} else if (strcmp(g, "@tiocsti") == 0) {
 			st->deny_tiocsti = a != SEC_ALLOW;
 			st->tiocsti_errno = e;
+		} else if (strcmp(g, "@rare-sockets") == 0) {
+			st->deny_rare_af = a != SEC_ALLOW;
+			st->rare_af_errno = e;
 		}
 		for (p = grp->members; *p;) {
 			size_t l = strcspn(p, " ");
@@ -921,7 +962,7 @@ static int compile_policy(struct vb_sec_config *sec, struct vb_bpf_prog *out, si
 	}
 
 	/* 2: argument checks (out[1], loaded first). */
-	if (st.deny_userns || st.deny_tiocsti) {
+	if (st.deny_userns || st.deny_tiocsti || st.deny_rare_af) {
 		r = -ENOMEM;
 		ctx = seccomp_init(SCMP_ACT_ALLOW);
 		if (!ctx)
@@ -954,6 +995,11 @@ static int compile_policy(struct vb_sec_config *sec, struct vb_bpf_prog *out, si
 				r = seccomp_rule_add(ctx, a, SCMP_SYS(ioctl), 1,
 						     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu,
 							     TIOCLINUX));
+			if (r < 0)
+				goto fail;
+		}
+		if (st.deny_rare_af) {
+			r = add_rare_af_rules(ctx, SCMP_ACT_ERRNO((unsigned)st.rare_af_errno));
 			if (r < 0)
 				goto fail;
 		}
