@@ -87,11 +87,21 @@ _vbt_cleanup() {
 }
 trap _vbt_cleanup EXIT
 
+# Fixtures from the source and build trees, copied to $T/fix/NAME: the
+# checkout may sit below /tmp, which the tmpfs below hides, or below a
+# directory the test user cannot enter.
+_fix_src=${VB_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+_fix_bld=${VB_BUILDDIR:-$(dirname "$VB")}
+declare -A _fix_path=([pty-drive.py]="$_fix_src/tests/pty-drive.py" [vb-probe]="$_fix_bld/tests/vb-probe")
+declare -A _fix_fd=()
 if [ -n "${VB_TEST_INNER:-}" ] && [ "$(id -u)" = 0 ]; then
 	PRIVATE_TMP=1
 	# Keep the binaries readable across the tmpfs that hides /tmp.
 	exec 7<"$VB"
 	[ -x "$VB_FAULT" ] && exec 8<"$VB_FAULT"
+	for _n in "${!_fix_path[@]}"; do
+		[ -f "${_fix_path[$_n]}" ] && exec {_fd}<"${_fix_path[$_n]}" && _fix_fd[$_n]=$_fd
+	done
 	for _d in /tmp /var/tmp /dev/shm; do
 		[ -d $_d ] || continue
 		mount -t tmpfs -o mode=1777 vbtest-tmp $_d || bail "cannot mount tmpfs on $_d"
@@ -113,6 +123,17 @@ else
 	[ -x "$VB_FAULT" ] && cp "$VB_FAULT" "$T/bin/vb-fault"
 fi
 chmod 755 "$T/bin/"*
+for _n in "${!_fix_path[@]}"; do
+	if [ -n "${_fix_fd[$_n]:-}" ]; then
+		cat <&"${_fix_fd[$_n]}" >"$T/fix/$_n"
+		exec {_fix_fd[$_n]}<&-
+	elif [ -f "${_fix_path[$_n]}" ]; then
+		cp "${_fix_path[$_n]}" "$T/fix/$_n"
+	else
+		continue
+	fi
+	chmod 755 "$T/fix/$_n"
+done
 
 # IS_VB: the binary is voidbox (not bubblewrap): gates vb-only tests.
 IS_VB=

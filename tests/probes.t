@@ -75,15 +75,14 @@ mcase "--pty without a tty refused" t_pty_notty
 
 # ==== escape probes ============================================================
 
-PROBE_SRC=${VB_BUILDDIR:-$(dirname "$VB")}/tests/vb-probe
-if [ ! -x "$PROBE_SRC" ]; then
+# lib.sh copied it from the build tree to $T/fix.
+PROBE=$T/fix/vb-probe
+if [ ! -x "$PROBE" ]; then
 	skip "tests/vb-probe is not built (make check builds it)" "escape probes"
 	done_testing
 	exit 0
 fi
-cp "$PROBE_SRC" "$T/fix/vb-probe" && chmod 755 "$T/fix/vb-probe" || bail "cannot copy vb-probe"
-PROBE=$T/fix/vb-probe
-DRIVE=${VB_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}/tests/pty-drive.py
+DRIVE=$T/fix/pty-drive.py
 # The sandbox of most probes: /usr and the probe, nothing else of the host.
 PB=("${SB[@]}" --ro-bind "$PROBE" /probe)
 

@@ -11,12 +11,8 @@
 . "$(dirname "$0")/lib.sh"
 
 vb_only || { echo "1..0 # SKIP $SKIP_REASON"; exit 0; }
-DRIVE=${VB_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}/tests/pty-drive.py
-PROBE_SRC=${VB_BUILDDIR:-$(dirname "$VB")}/tests/vb-probe
+DRIVE=$T/fix/pty-drive.py
 PTY=("${SB[@]}" --dev /dev --pty)
-if [ -x "$PROBE_SRC" ]; then
-	cp "$PROBE_SRC" "$T/fix/vb-probe" && chmod 755 "$T/fix/vb-probe"
-fi
 
 # drive MODE SCENARIO [DRIVER-OPTIONS] -- ARGS...: runs vb ARGS in MODE on
 # the driver's terminal; $out holds the driver's "key value" lines.
