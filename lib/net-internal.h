@@ -73,6 +73,7 @@ struct vb_net_config {
 
 struct nl_sock {
 	void *mnl;        /* struct mnl_socket */
+	int proto;        /* NETLINK_ROUTE or NETLINK_NETFILTER */
 	uint32_t portid;
 	uint32_t seq;
 };
@@ -83,6 +84,7 @@ typedef int (*nl_msg_fn)(const struct nlmsghdr *nlh, void *data);
 /* Opens a NETLINK_ROUTE socket in the calling thread's network namespace
  * (where it then stays), with extended acks on.  -errno. */
 int nl_open(struct nl_sock *nl);
+int nl_open_proto(struct nl_sock *nl, int proto);
 void nl_close(struct nl_sock *nl);
 
 /* Parses one datagram of replies to request (seq, portid): calls fn for each
@@ -99,7 +101,55 @@ int nl_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid, nl_msg_
 int nl_talk(struct nl_sock *nl, struct nlmsghdr *nlh, nl_msg_fn fn, void *data, char *msg,
 	    size_t msg_size);
 
-/* rtnetlink requests built on nl_talk (lib/netlink.c). */
+/* Requests sent together: built into one buffer, sent with one sendmsg()
+ * (the kernel handles them in order, each acked), acks read together. */
+#define NL_BATCH_MAX 8
+struct nl_batch {
+	uint8_t buf[NL_BATCH_MAX * 512] __attribute__((aligned(4)));
+	size_t len;
+	unsigned n;
+	int tolerate[NL_BATCH_MAX]; /* an errno that counts as success */
+};
+
+/* The acks of a batch of n requests numbered seq0... */
+struct nl_acks {
+	uint32_t seq0;
+	unsigned n, n_acked;
+	bool acked[NL_BATCH_MAX];
+	int err[NL_BATCH_MAX];
+	int tolerate[NL_BATCH_MAX];
+	int first;     /* the first request that failed (not tolerated), or -1 */
+	char msg[256]; /* its extended-ack text */
+};
+
+/* Parses one datagram for a batch's acks (a->seq0, a->n, a->tolerate and
+ * a->first = -1 set by the caller): records each ack of a request of the
+ * batch, skips everything else.  1: acks still missing, 0: all there,
+ * -EBADMSG for a malformed or truncated datagram, -ENOBUFS for an overrun. */
+int nl_parse_acks(const void *buf, size_t len, uint32_t portid, struct nl_acks *a);
+
+void nl_batch_init(struct nl_batch *b);
+/* The request appended last succeeds also when it fails with -error. */
+void nl_batch_tolerate(struct nl_batch *b, int error);
+/* Sends b and collects every ack.  0 when all succeeded; else the error of
+ * the first request that failed, its index in *ret_failed (if non-NULL)
+ * and its extended-ack text in msg.  Later requests were still tried. */
+int nl_batch_send(struct nl_sock *nl, struct nl_batch *b, unsigned *ret_failed, char *msg,
+		  size_t msg_size);
+
+/* Appenders: -ENOSPC when the batch is full. */
+int rt_put_bridge(struct nl_batch *b, const char *name, unsigned mtu, const uint8_t *mac);
+int rt_put_veth(struct nl_batch *b, const char *name, const char *peer, int peer_ns_fd,
+		int peer_index, int master, unsigned mtu, const uint8_t *peer_mac);
+/* Up or down, by index (name NULL) or by name (index 0). */
+int rt_put_link_flags(struct nl_batch *b, int index, const char *name, bool up);
+int rt_put_link_del(struct nl_batch *b, const char *name);
+int rt_put_addr(struct nl_batch *b, int family, int index, const void *addr, unsigned prefix);
+int rt_put_route_default(struct nl_batch *b, int family, int index, const void *gw);
+
+/* Single rtnetlink requests (a batch of one, or nl_talk for a GET). */
+int rt_link_get(struct nl_sock *nl, const char *name, int *ret_index, unsigned *ret_flags,
+		char *msg, size_t n);
 int rt_link_index(struct nl_sock *nl, const char *name, int *ret_index, char *msg, size_t n);
 int rt_bridge_create(struct nl_sock *nl, const char *name, unsigned mtu, char *msg, size_t n);
 /* The peer in peer_ns_fd (-1: here) with ifindex peer_index (0: any). */
@@ -117,6 +167,13 @@ int rt_route_default(struct nl_sock *nl, int family, int index, const void *gw, 
  * calls fn(name, data) for each. */
 int rt_link_each(struct nl_sock *nl, const char *prefix, void (*fn)(const char *, void *),
 		 void *data, char *msg, size_t n);
+
+/* Whether chain (of table inet table; NULL: any chain of it) has, for each
+ * string of want (at most 8), a rule whose comment contains it: one
+ * nf_tables dump over nl, a NETLINK_NETFILTER socket.  A missing table or
+ * chain is "no". */
+int nft_rules_present(struct nl_sock *nl, const char *table, const char *chain,
+		      const char *const *want, size_t n_want, bool *ret_present);
 
 /* ---- lib/ipam.c: leases under /run/voidbox/net/<bridge>/ ---------------- */
 

@@ -11,21 +11,29 @@
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <linux/veth.h>
 #include <stdio.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
 
 #include "net-internal.h"
 
-int nl_open(struct nl_sock *nl)
+/* <linux/netfilter.h>'s, which clashes with <netinet/in.h>. */
+#ifndef NFPROTO_INET
+#define NFPROTO_INET 1
+#endif
+
+int nl_open_proto(struct nl_sock *nl, int proto)
 {
 	struct mnl_socket *sk;
 	struct timeval tv = { .tv_sec = 10 };
 	int one = 1, r;
 
-	sk = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	sk = mnl_socket_open2(proto, SOCK_CLOEXEC);
 	if (!sk)
 		return -errno;
 	if (mnl_socket_bind(sk, 0, MNL_SOCKET_AUTOPID) < 0) {
@@ -39,10 +47,13 @@ int nl_open(struct nl_sock *nl)
 	/* A kernel that never answers must not hang vb forever. */
 	(void)setsockopt(mnl_socket_get_fd(sk), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	nl->mnl = sk;
+	nl->proto = proto;
 	nl->portid = mnl_socket_get_portid(sk);
 	nl->seq = (uint32_t)time(NULL);
 	return 0;
 }
+
+int nl_open(struct nl_sock *nl) { return nl_open_proto(nl, NETLINK_ROUTE); }
 
 void nl_close(struct nl_sock *nl)
 {
@@ -190,6 +201,49 @@ int nl_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid, nl_msg_
 	return 1;
 }
 
+int nl_parse_acks(const void *buf, size_t len, uint32_t portid, struct nl_acks *a)
+{
+	const struct nlmsghdr *nlh = buf;
+	size_t left = len;
+
+	if (left == 0)
+		return -EBADMSG;
+	while (msg_ok(nlh, left)) {
+		uint32_t i = nlh->nlmsg_seq - a->seq0; /* wraps: out of range */
+
+		if (nlh->nlmsg_pid != portid || i >= a->n || i >= NL_BATCH_MAX) {
+			nlh = msg_next(nlh, &left);
+			continue;
+		}
+		if (nlh->nlmsg_type == NLMSG_OVERRUN)
+			return -ENOBUFS;
+		if (nlh->nlmsg_type == NLMSG_ERROR && !a->acked[i]) {
+			char text[sizeof(a->msg)];
+			const struct nlmsgerr *me = mnl_nlmsg_get_payload(nlh);
+			int e;
+
+			if (nlh->nlmsg_len - sizeof(*nlh) < sizeof(*me) || me->error > 0 ||
+			    me->error < -4095)
+				return -EBADMSG;
+			e = parse_error(nlh, text, sizeof(text));
+			a->acked[i] = true;
+			a->n_acked++;
+			a->err[i] = e;
+			/* The text of the first request that failed is kept. */
+			if (e < 0 && e != -a->tolerate[i] &&
+			    (a->first < 0 || i < (uint32_t)a->first)) {
+				a->first = (int)i;
+				memcpy(a->msg, text, sizeof(a->msg));
+			}
+		}
+		/* Anything else (data of a GET, NOOP): not asked for here. */
+		nlh = msg_next(nlh, &left);
+	}
+	if (left > 0)
+		return -EBADMSG;
+	return a->n_acked < a->n ? 1 : 0;
+}
+
 /* Reads one datagram into *buf (grown when the kernel's is bigger). */
 static ssize_t nl_recv(int fd, uint8_t **buf, size_t *size, uint8_t *stack)
 {
@@ -241,8 +295,10 @@ int nl_talk(struct nl_sock *nl, struct nlmsghdr *nlh, nl_msg_fn fn, void *data, 
 
 	nlh->nlmsg_seq = ++nl->seq;
 	/* NLM_F_DUMP's bits mean CREATE/EXCL on a NEW request: only a GET
-	 * (rtnetlink types ...2 mod 4) is a dump, ended by NLMSG_DONE. */
-	if (!((nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP && (nlh->nlmsg_type & 3) == 2))
+	 * (rtnetlink types ...2 mod 4; nf_tables ones are only ever dumped
+	 * here) is a dump, ended by NLMSG_DONE. */
+	if (!((nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP &&
+	      (nl->proto != NETLINK_ROUTE || (nlh->nlmsg_type & 3) == 2)))
 		nlh->nlmsg_flags |= NLM_F_ACK;
 	if (msg && msg_size)
 		msg[0] = '\0';
@@ -266,15 +322,123 @@ int nl_talk(struct nl_sock *nl, struct nlmsghdr *nlh, nl_msg_fn fn, void *data, 
 	return r;
 }
 
+/* ---- batches ------------------------------------------------------------ */
+
+void nl_batch_init(struct nl_batch *b)
+{
+	b->len = 0;
+	b->n = 0;
+	memset(b->tolerate, 0, sizeof(b->tolerate));
+}
+
+void nl_batch_tolerate(struct nl_batch *b, int error)
+{
+	if (b->n > 0)
+		b->tolerate[b->n - 1] = error;
+}
+
+/* Room for one more request of at most NL_MSG_MAX bytes. */
+#define NL_MSG_MAX 512
+
+static struct nlmsghdr *batch_put(struct nl_batch *b, uint16_t type, uint16_t flags)
+{
+	struct nlmsghdr *nlh;
+
+	if (b->n >= NL_BATCH_MAX || sizeof(b->buf) - b->len < NL_MSG_MAX)
+		return NULL;
+	nlh = mnl_nlmsg_put_header(b->buf + b->len);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	return nlh;
+}
+
+static int batch_end(struct nl_batch *b, struct nlmsghdr *nlh)
+{
+	b->len += MNL_ALIGN(nlh->nlmsg_len);
+	b->n++;
+	return 0;
+}
+
+int nl_batch_send(struct nl_sock *nl, struct nl_batch *b, unsigned *ret_failed, char *msg,
+		  size_t msg_size)
+{
+	/* Acks are small (NETLINK_CAP_ACK; else they echo a request of at
+	 * most NL_MSG_MAX bytes); 4 KiB each holds one with its text. */
+	static _Thread_local uint8_t bufs[NL_BATCH_MAX][4096];
+	struct mmsghdr mm[NL_BATCH_MAX];
+	struct iovec iov[NL_BATCH_MAX];
+	struct sockaddr_nl sa[NL_BATCH_MAX];
+	struct nl_acks a = { .first = -1 };
+	int fd = mnl_socket_get_fd(nl->mnl), r = 1;
+	size_t off = 0;
+
+	if (msg && msg_size)
+		msg[0] = '\0';
+	if (b->n == 0)
+		return 0;
+	a.seq0 = nl->seq + 1;
+	a.n = b->n;
+	memcpy(a.tolerate, b->tolerate, sizeof(a.tolerate));
+	for (unsigned i = 0; i < b->n; i++) {
+		struct nlmsghdr *nlh = (struct nlmsghdr *)(b->buf + off);
+
+		nlh->nlmsg_seq = ++nl->seq;
+		off += MNL_ALIGN(nlh->nlmsg_len);
+	}
+	/* One sendmsg: the kernel handles the requests in order, each with
+	 * its own ack, all queued by the time it returns. */
+	if (mnl_socket_sendto(nl->mnl, b->buf, b->len) < 0)
+		return -errno;
+	while (r > 0) {
+		int got;
+
+		for (unsigned i = 0; i < NL_BATCH_MAX; i++) {
+			iov[i] = (struct iovec){ .iov_base = bufs[i], .iov_len = sizeof(bufs[i]) };
+			mm[i] = (struct mmsghdr){ .msg_hdr = { .msg_name = &sa[i],
+							       .msg_namelen = sizeof(sa[i]),
+							       .msg_iov = &iov[i],
+							       .msg_iovlen = 1 } };
+		}
+		got = recvmmsg(fd, mm, a.n - a.n_acked, MSG_WAITFORONE, NULL);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -errno;
+		for (int i = 0; i < got && r > 0; i++) {
+			if (mm[i].msg_hdr.msg_flags & MSG_TRUNC)
+				return -EMSGSIZE;
+			if (sa[i].nl_pid != 0)
+				continue; /* not from the kernel */
+			r = nl_parse_acks(bufs[i], mm[i].msg_len, nl->portid, &a);
+		}
+	}
+	if (r < 0)
+		return r;
+	if (a.first >= 0) {
+		if (msg && msg_size) {
+			size_t n = strnlen(a.msg, sizeof(a.msg));
+
+			if (n >= msg_size)
+				n = msg_size - 1;
+			memcpy(msg, a.msg, n);
+			msg[n] = '\0';
+		}
+		if (ret_failed)
+			*ret_failed = (unsigned)a.first;
+		return a.err[a.first];
+	}
+	return 0;
+}
+
 /* ---- rtnetlink requests ------------------------------------------------ */
 
-static struct nlmsghdr *put_link_msg(void *buf, uint16_t type, uint16_t flags)
+static struct nlmsghdr *put_link_msg(struct nl_batch *b, uint16_t type, uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh = batch_put(b, type, flags);
 	struct ifinfomsg *ifi;
 
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	if (!nlh)
+		return NULL;
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
 	return nlh;
@@ -283,58 +447,79 @@ static struct nlmsghdr *put_link_msg(void *buf, uint16_t type, uint16_t flags)
 static int link_index_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct ifinfomsg *ifi;
+	struct { int index; unsigned flags; } *ret = data;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK || nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*ifi))
 		return 0;
 	ifi = mnl_nlmsg_get_payload(nlh);
-	*(int *)data = ifi->ifi_index;
+	ret->index = ifi->ifi_index;
+	ret->flags = ifi->ifi_flags;
+	return 0;
+}
+
+int rt_link_get(struct nl_sock *nl, const char *name, int *ret_index, unsigned *ret_flags,
+		char *msg, size_t n)
+{
+	uint8_t buf[512];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+	struct { int index; unsigned flags; } got = { 0, 0 };
+	int r;
+
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	r = nl_talk(nl, nlh, link_index_cb, &got, msg, n);
+	if (r < 0)
+		return r;
+	if (got.index <= 0)
+		return -ENODEV;
+	*ret_index = got.index;
+	if (ret_flags)
+		*ret_flags = got.flags;
 	return 0;
 }
 
 int rt_link_index(struct nl_sock *nl, const char *name, int *ret_index, char *msg, size_t n)
 {
-	uint8_t buf[512];
-	struct nlmsghdr *nlh = put_link_msg(buf, RTM_GETLINK, 0);
-	int idx = 0, r;
-
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-	r = nl_talk(nl, nlh, link_index_cb, &idx, msg, n);
-	if (r < 0)
-		return r;
-	if (idx <= 0)
-		return -ENODEV;
-	*ret_index = idx;
-	return 0;
+	return rt_link_get(nl, name, ret_index, NULL, msg, n);
 }
 
-int rt_bridge_create(struct nl_sock *nl, const char *name, unsigned mtu, char *msg, size_t n)
+int rt_put_bridge(struct nl_batch *b, const char *name, unsigned mtu, const uint8_t *mac)
 {
-	uint8_t buf[512];
-	struct nlmsghdr *nlh = put_link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlmsghdr *nlh = put_link_msg(b, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
 	struct nlattr *info;
 
+	if (!nlh)
+		return -ENOSPC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	if (mtu)
 		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	/* A bridge without an address of its own takes the lowest of its
+	 * ports', changing as sandboxes come and go, and the sandboxes'
+	 * neighbour entries for the gateway go stale: give it one. */
+	if (mac)
+		mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
 	mnl_attr_nest_end(nlh, info);
-	return nl_talk(nl, nlh, NULL, NULL, msg, n);
+	return batch_end(b, nlh);
 }
 
-int rt_veth_create(struct nl_sock *nl, const char *name, const char *peer, int peer_ns_fd,
-		   int peer_index, int master, unsigned mtu, const uint8_t *peer_mac, char *msg,
-		   size_t n)
+int rt_put_veth(struct nl_batch *b, const char *name, const char *peer, int peer_ns_fd,
+		int peer_index, int master, unsigned mtu, const uint8_t *peer_mac)
 {
-	uint8_t buf[1024];
-	struct nlmsghdr *nlh = put_link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlmsghdr *nlh = put_link_msg(b, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
 	struct nlattr *info, *idata, *pinfo;
 	struct ifinfomsg *pifi;
 
+	if (!nlh)
+		return -ENOSPC;
 	/* Neither end can be made up here: veth_open() refuses (ENOTCONN)
 	 * until the pair is joined, which happens after the flags apply. */
-
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	if (mtu)
 		mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
@@ -358,52 +543,43 @@ int rt_veth_create(struct nl_sock *nl, const char *name, const char *peer, int p
 	mnl_attr_nest_end(nlh, pinfo);
 	mnl_attr_nest_end(nlh, idata);
 	mnl_attr_nest_end(nlh, info);
-	return nl_talk(nl, nlh, NULL, NULL, msg, n);
+	return batch_end(b, nlh);
 }
 
-int rt_link_up(struct nl_sock *nl, int index, char *msg, size_t n)
+int rt_put_link_flags(struct nl_batch *b, int index, const char *name, bool up)
 {
-	uint8_t buf[256];
-	struct nlmsghdr *nlh = put_link_msg(buf, RTM_NEWLINK, 0);
-	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	struct nlmsghdr *nlh = put_link_msg(b, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifi;
 
+	if (!nlh)
+		return -ENOSPC;
+	ifi = mnl_nlmsg_get_payload(nlh);
 	ifi->ifi_index = index;
-	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_flags = up ? IFF_UP : 0;
 	ifi->ifi_change = IFF_UP;
-	return nl_talk(nl, nlh, NULL, NULL, msg, n);
+	if (name)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	return batch_end(b, nlh);
 }
 
-int rt_link_up_name(struct nl_sock *nl, const char *name, char *msg, size_t n)
+int rt_put_link_del(struct nl_batch *b, const char *name)
 {
-	uint8_t buf[256];
-	struct nlmsghdr *nlh = put_link_msg(buf, RTM_NEWLINK, 0);
-	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	struct nlmsghdr *nlh = put_link_msg(b, RTM_DELLINK, 0);
 
-	ifi->ifi_flags = IFF_UP;
-	ifi->ifi_change = IFF_UP;
+	if (!nlh)
+		return -ENOSPC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	return nl_talk(nl, nlh, NULL, NULL, msg, n);
+	return batch_end(b, nlh);
 }
 
-int rt_link_del(struct nl_sock *nl, const char *name, char *msg, size_t n)
+int rt_put_addr(struct nl_batch *b, int family, int index, const void *addr, unsigned prefix)
 {
-	uint8_t buf[256];
-	struct nlmsghdr *nlh = put_link_msg(buf, RTM_DELLINK, 0);
-
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	return nl_talk(nl, nlh, NULL, NULL, msg, n);
-}
-
-int rt_addr_add(struct nl_sock *nl, int family, int index, const void *addr, unsigned prefix,
-		char *msg, size_t n)
-{
-	uint8_t buf[256];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh = batch_put(b, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
 	struct ifaddrmsg *ifa;
 	size_t alen = family == AF_INET ? 4 : 16;
 
-	nlh->nlmsg_type = RTM_NEWADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL;
+	if (!nlh)
+		return -ENOSPC;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = (uint8_t)family;
 	ifa->ifa_prefixlen = (uint8_t)prefix;
@@ -416,18 +592,16 @@ int rt_addr_add(struct nl_sock *nl, int family, int index, const void *addr, uns
 	mnl_attr_put(nlh, IFA_ADDRESS, alen, addr);
 	if (family == AF_INET6)
 		mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
-	return nl_talk(nl, nlh, NULL, NULL, msg, n);
+	return batch_end(b, nlh);
 }
 
-int rt_route_default(struct nl_sock *nl, int family, int index, const void *gw, char *msg,
-		     size_t n)
+int rt_put_route_default(struct nl_batch *b, int family, int index, const void *gw)
 {
-	uint8_t buf[256];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlmsghdr *nlh = batch_put(b, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
 	struct rtmsg *rtm;
 
-	nlh->nlmsg_type = RTM_NEWROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL;
+	if (!nlh)
+		return -ENOSPC;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = (uint8_t)family;
 	rtm->rtm_table = RT_TABLE_MAIN;
@@ -436,7 +610,63 @@ int rt_route_default(struct nl_sock *nl, int family, int index, const void *gw, 
 	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put(nlh, RTA_GATEWAY, family == AF_INET ? 4 : 16, gw);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)index);
-	return nl_talk(nl, nlh, NULL, NULL, msg, n);
+	return batch_end(b, nlh);
+}
+
+/* The one-request forms: a batch of one. */
+#define ONE(nl, msg, n, put)                                                  \
+	({                                                                    \
+		struct nl_batch _b;                                           \
+		int _r;                                                       \
+		nl_batch_init(&_b);                                           \
+		_r = (put);                                                   \
+		_r < 0 ? _r : nl_batch_send((nl), &_b, NULL, (msg), (n));    \
+	})
+
+int rt_bridge_create(struct nl_sock *nl, const char *name, unsigned mtu, char *msg, size_t n)
+{
+	uint8_t mac[6];
+
+	/* Random, locally administered, unicast. */
+	if (getrandom(mac, sizeof(mac), 0) != sizeof(mac))
+		return -errno;
+	mac[0] = (uint8_t)((mac[0] & 0xfe) | 0x02);
+	return ONE(nl, msg, n, rt_put_bridge(&_b, name, mtu, mac));
+}
+
+int rt_veth_create(struct nl_sock *nl, const char *name, const char *peer, int peer_ns_fd,
+		   int peer_index, int master, unsigned mtu, const uint8_t *peer_mac, char *msg,
+		   size_t n)
+{
+	return ONE(nl, msg, n,
+		   rt_put_veth(&_b, name, peer, peer_ns_fd, peer_index, master, mtu, peer_mac));
+}
+
+int rt_link_up(struct nl_sock *nl, int index, char *msg, size_t n)
+{
+	return ONE(nl, msg, n, rt_put_link_flags(&_b, index, NULL, true));
+}
+
+int rt_link_up_name(struct nl_sock *nl, const char *name, char *msg, size_t n)
+{
+	return ONE(nl, msg, n, rt_put_link_flags(&_b, 0, name, true));
+}
+
+int rt_link_del(struct nl_sock *nl, const char *name, char *msg, size_t n)
+{
+	return ONE(nl, msg, n, rt_put_link_del(&_b, name));
+}
+
+int rt_addr_add(struct nl_sock *nl, int family, int index, const void *addr, unsigned prefix,
+		char *msg, size_t n)
+{
+	return ONE(nl, msg, n, rt_put_addr(&_b, family, index, addr, prefix));
+}
+
+int rt_route_default(struct nl_sock *nl, int family, int index, const void *gw, char *msg,
+		     size_t n)
+{
+	return ONE(nl, msg, n, rt_put_route_default(&_b, family, index, gw));
 }
 
 struct link_each {
@@ -472,12 +702,17 @@ int rt_link_each(struct nl_sock *nl, const char *prefix, void (*fn)(const char *
 		 void *data, char *msg, size_t n)
 {
 	uint8_t buf[256];
-	struct nlmsghdr *nlh = put_link_msg(buf, RTM_GETLINK, NLM_F_DUMP);
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
 	struct link_each *le = calloc(1, sizeof(*le));
 	int r;
 
 	if (!le)
 		return -ENOMEM;
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
 	le->prefix = prefix;
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	r = nl_talk(nl, nlh, link_each_cb, le, msg, n);
@@ -487,4 +722,70 @@ int rt_link_each(struct nl_sock *nl, const char *prefix, void (*fn)(const char *
 			fn(le->names[i], data);
 	free(le);
 	return r;
+}
+
+/* ---- nf_tables: is a rule there? ------------------------------------------ */
+
+struct rule_find {
+	const char *const *want;
+	size_t n;
+	bool found[8];
+};
+
+static int rule_find_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct rule_find *f = data;
+	const struct nlattr *a;
+
+	if ((nlh->nlmsg_type & 0xff) != NFT_MSG_NEWRULE ||
+	    nlh->nlmsg_type >> 8 != NFNL_SUBSYS_NFTABLES ||
+	    nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct nfgenmsg))
+		return 0;
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+		const char *ud;
+		size_t len;
+
+		if (mnl_attr_get_type(a) != NFTA_RULE_USERDATA)
+			continue;
+		ud = mnl_attr_get_payload(a);
+		len = mnl_attr_get_payload_len(a);
+		for (size_t i = 0; i < f->n; i++)
+			if (!f->found[i] && memmem(ud, len, f->want[i], strlen(f->want[i])))
+				f->found[i] = true;
+	}
+	return 0;
+}
+
+int nft_rules_present(struct nl_sock *nl, const char *table, const char *chain,
+		      const char *const *want, size_t n_want, bool *ret_present)
+{
+	uint8_t buf[512];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nfgenmsg *g;
+	struct rule_find f = { .want = want, .n = n_want };
+	int r;
+
+	if (n_want > ARRAY_SIZE(f.found))
+		return -EINVAL;
+	nlh->nlmsg_type = (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_GETRULE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->nfgen_family = NFPROTO_INET;
+	g->version = NFNETLINK_V0;
+	g->res_id = 0;
+	mnl_attr_put_strz(nlh, NFTA_RULE_TABLE, table);
+	if (chain)
+		mnl_attr_put_strz(nlh, NFTA_RULE_CHAIN, chain);
+	r = nl_talk(nl, nlh, rule_find_cb, &f, NULL, 0);
+	if (r == -ENOENT) {
+		*ret_present = false; /* no table or no chain */
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	*ret_present = true;
+	for (size_t i = 0; i < n_want; i++)
+		if (!f.found[i])
+			*ret_present = false;
+	return 0;
 }

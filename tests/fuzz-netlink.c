@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Fuzz target for nl_parse(), the code that reads what the kernel sends.
+ * Fuzz target for nl_parse() and nl_parse_acks(), the code that reads what
+ * the kernel sends.
  *
  * With clang:  clang -fsanitize=fuzzer,address -DVB_LIBFUZZER ... (see
  *              tests/fuzz-netlink.t, which builds and runs it briefly).
@@ -47,6 +48,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(copy, data, size);
 	(void)nl_parse(copy, size, 77, 4242, msg_cb, &sum, msg, sizeof(msg));
+	/* The same bytes as the acks of a batch of three from seq 76. */
+	{
+		struct nl_acks a = { .seq0 = 76, .n = 3, .first = -1 };
+
+		a.tolerate[1] = EEXIST;
+		(void)nl_parse_acks(copy, size, 4242, &a);
+		if (a.n_acked > a.n || strnlen(a.msg, sizeof(a.msg)) >= sizeof(a.msg) ||
+		    (a.first >= 0 && (a.first >= 3 || a.err[a.first] >= 0)))
+			abort();
+	}
 	/* A text, if any, is always terminated inside msg. */
 	if (strnlen(msg, sizeof(msg)) >= sizeof(msg))
 		abort();
@@ -184,7 +195,9 @@ int main(int argc, char **argv)
 			n = mutate(cur, n, sizeof(cur));
 		LLVMFuzzerTestOneInput(cur, n);
 	}
-	printf("1..1\nok 1 - nl_parse survived %ld replayed and %ld mutated inputs\n", replayed, iters);
+	printf("1..1\nok 1 - nl_parse and nl_parse_acks survived %ld replayed and %ld mutated "
+	       "inputs\n",
+	       replayed, iters);
 	return 0;
 }
 #endif

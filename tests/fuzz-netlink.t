@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Builds tests/fuzz-netlink.c as a libFuzzer target (clang, ASan) and runs it
-# for a few seconds against nl_parse().  Without clang: SKIP (the standalone
-# driver, tests/fuzz-netlink, runs as a unit test either way).
+# for a few seconds against nl_parse() and nl_parse_acks().  Without clang:
+# SKIP (the standalone driver, tests/fuzz-netlink, runs as a unit test either
+# way).
 src=${VB_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 build=${VB_BUILDDIR:-$PWD}
 secs=${VB_FUZZ_SECONDS:-5}
@@ -32,9 +33,9 @@ else
 fi
 mkdir -p "$out/corpus"
 if (cd "$out" && ./fuzz -max_total_time="$secs" -rss_limit_mb=1024 corpus >"$out/run.log" 2>&1); then
-	echo "ok 2 - nl_parse fuzzed for ${secs}s: $(grep -o 'Done [0-9]* runs' "$out/run.log")"
+	echo "ok 2 - nl_parse, nl_parse_acks fuzzed for ${secs}s: $(grep -o 'Done [0-9]* runs' "$out/run.log")"
 else
-	echo "not ok 2 - nl_parse fuzzed for ${secs}s"
+	echo "not ok 2 - nl_parse, nl_parse_acks fuzzed for ${secs}s"
 	tail -40 "$out/run.log" | sed 's/^/# /'
 	exit 1
 fi

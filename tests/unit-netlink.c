@@ -202,6 +202,103 @@ static void test_parser(void)
 	   "unterminated text stops at the attribute's end");
 }
 
+/* An ack for request seq of a batch. */
+static void put_ack_seq(uint32_t seq, int error, const char *text)
+{
+	struct nlmsghdr *nlh = put(NLMSG_ERROR, NLM_F_CAPPED, seq);
+	struct nlmsgerr *e = mnl_nlmsg_put_extra_header(nlh, sizeof(*e));
+
+	e->error = error;
+	e->msg.nlmsg_len = sizeof(struct nlmsghdr);
+	e->msg.nlmsg_seq = seq;
+	if (text) {
+		nlh->nlmsg_flags |= NLM_F_ACK_TLVS;
+		mnl_attr_put_strz(nlh, NLMSGERR_ATTR_MSG, text);
+	}
+	done(nlh);
+}
+
+static void acks_init(struct nl_acks *a, uint32_t seq0, unsigned n)
+{
+	memset(a, 0, sizeof(*a));
+	a->seq0 = seq0;
+	a->n = n;
+	a->first = -1;
+}
+
+static void test_acks(void)
+{
+	struct nl_acks a;
+	int r;
+
+	/* Three requests, acks out of order over two datagrams. */
+	acks_init(&a, SEQ, 3);
+	len = 0;
+	put_ack_seq(SEQ + 2, -ENODEV, "third");
+	put_ack_seq(SEQ + 99, -EPERM, "not ours"); /* another request's */
+	r = nl_parse_acks(buf, len, PORT, &a);
+	ok(r == 1 && a.n_acked == 1 && a.first == 2 && strcmp(a.msg, "third") == 0,
+	   "batch: an ack of the third request, one of another: more to come");
+	len = 0;
+	put_ack_seq(SEQ, 0, NULL);
+	put_ack_seq(SEQ + 1, -EINVAL, "second");
+	r = nl_parse_acks(buf, len, PORT, &a);
+	ok(r == 0 && a.n_acked == 3 && a.first == 1 && a.err[1] == -EINVAL && a.err[2] == -ENODEV &&
+		   strcmp(a.msg, "second") == 0,
+	   "batch: all acked; the first failure by order wins, with its text");
+
+	acks_init(&a, SEQ, 2);
+	a.tolerate[0] = EEXIST;
+	len = 0;
+	put_ack_seq(SEQ, -EEXIST, "exists");
+	put_ack_seq(SEQ + 1, 0, NULL);
+	r = nl_parse_acks(buf, len, PORT, &a);
+	ok(r == 0 && a.first == -1 && a.err[0] == -EEXIST,
+	   "batch: a tolerated error is no failure");
+
+	acks_init(&a, SEQ, 2);
+	len = 0;
+	put_ack_seq(SEQ, -EIO, "first");
+	put_ack_seq(SEQ, 0, NULL); /* a second ack for the same request */
+	r = nl_parse_acks(buf, len, PORT, &a);
+	ok(r == 1 && a.n_acked == 1 && a.err[0] == -EIO, "batch: a duplicate ack is not counted");
+
+	acks_init(&a, 0xffffffffu, 2); /* sequence numbers wrapping */
+	len = 0;
+	put_ack_seq(0, 0, NULL);
+	put_ack_seq(0xffffffffu, 0, NULL);
+	ok(nl_parse_acks(buf, len, PORT, &a) == 0, "batch: sequence numbers wrap");
+
+	acks_init(&a, SEQ, 1);
+	len = 0;
+	put_ack_seq(SEQ, 0, NULL);
+	ok(nl_parse_acks(buf, len, PORT + 1, &a) == 1 && a.n_acked == 0,
+	   "batch: an ack to another port id is not ours");
+
+	/* Malformed. */
+	acks_init(&a, SEQ, 1);
+	ok(nl_parse_acks(buf, 0, PORT, &a) == -EBADMSG, "batch: empty datagram");
+	len = 0;
+	put_ack_seq(SEQ, 0, NULL);
+	ok(nl_parse_acks(buf, len - 4, PORT, &a) == -EBADMSG, "batch: truncated ack");
+	len = 0;
+	{
+		struct nlmsghdr *nlh = put(NLMSG_ERROR, 0, SEQ);
+
+		mnl_nlmsg_put_extra_header(nlh, 4);
+		done(nlh);
+	}
+	ok(nl_parse_acks(buf, len, PORT, &a) == -EBADMSG, "batch: ack too short for nlmsgerr");
+	len = 0;
+	put_ack_seq(SEQ, 0, NULL);
+	((struct nlmsgerr *)(buf + sizeof(struct nlmsghdr)))->error = 7;
+	ok(nl_parse_acks(buf, len, PORT, &a) == -EBADMSG, "batch: positive errno refused");
+	len = 0;
+	put(NLMSG_OVERRUN, 0, SEQ);
+	done((struct nlmsghdr *)buf);
+	ok(nl_parse_acks(buf, len, PORT, &a) == -ENOBUFS, "batch: overrun reported");
+}
+
 /* ---- value parsers ---------------------------------------------------------- */
 
 static void test_values(void)
@@ -311,6 +408,30 @@ static void test_live(void)
 		   rt_link_index(&nl, "vbtp0", &idx, msg, sizeof(msg)) == -ENODEV,
 	   "deleting one veth end removes the pair");
 
+	/* A batch: the kernel runs every request, the first failure is
+	 * reported with its index and text, tolerated errors are not. */
+	{
+		struct nl_batch b;
+		unsigned failed = 99, flags = 0;
+
+		nl_batch_init(&b);
+		rt_put_addr(&b, AF_INET, bidx, &gw, pre); /* exists */
+		nl_batch_tolerate(&b, EEXIST);
+		rt_put_link_flags(&b, 0, "nosuch0", true);
+		rt_put_link_flags(&b, bidx, NULL, true);
+		r = nl_batch_send(&nl, &b, &failed, msg, sizeof(msg));
+		ok(r == -ENODEV && failed == 1 &&
+			   rt_link_get(&nl, "vbt0", &idx, &flags, msg, sizeof(msg)) == 0 &&
+			   (flags & IFF_UP),
+		   "batch: EEXIST tolerated, ENODEV of the second reported, the third still ran");
+		nl_batch_init(&b);
+		for (int i = 0; i < NL_BATCH_MAX; i++)
+			r = rt_put_link_flags(&b, bidx, NULL, true);
+		ok(r == 0 && rt_put_link_flags(&b, bidx, NULL, true) == -ENOSPC &&
+			   nl_batch_send(&nl, &b, NULL, msg, sizeof(msg)) == 0,
+		   "batch: full at NL_BATCH_MAX requests, all acked");
+	}
+
 	/* IPAM: concurrent leases are distinct. */
 	{
 		int pfd[2];
@@ -362,6 +483,7 @@ static void test_live(void)
 int main(void)
 {
 	test_parser();
+	test_acks();
 	test_values();
 	test_live();
 	/* The lease holders are gone (killed above); their leases are stale. */
