@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Address leases: one file per address in /run/voidbox/net/<bridge>/, named
- * after the address and naming its owners (vb's pid and the sandbox's, each
- * with its start time, so a recycled pid is not mistaken for the owner).
- * Every change happens under flock() of the directory's "lock" file; a
- * lease whose owners are all gone is stale and is reclaimed, with whatever
- * it named (veth, nft element and chains), by the next start.
+ * after the address.  Its first line names the owners (vb's pid and the
+ * sandbox's, each with its start time, so a recycled pid is not mistaken
+ * for the owner) in fixed-width fields, rewritten in place; a second line,
+ * the note, names the per-sandbox objects made outside the sandbox (nft
+ * elements, DNAT chains) that a sweep must remove.  Every change happens
+ * under flock() of the directory's "lock" file, which also holds the index
+ * handed out last: addresses go round-robin, as CNI's host-local does, so
+ * that a run right after another does not get the address (and veth name)
+ * whose teardown the kernel may still be finishing.  A lease whose owners
+ * are all gone is stale and is reclaimed, with what it named, by the next
+ * start.
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -89,6 +95,8 @@ struct in6_addr ipam_addr6(struct in6_addr net, uint32_t idx)
 
 struct in6_addr ipam_gateway6(struct in6_addr net) { return ipam_addr6(net, 1); }
 
+#define OWNER_LEN 64 /* "%10d %20llu %10d %20llu\n" */
+
 /* Field 22 of /proc/PID/stat, 0 when the process is gone. */
 static unsigned long long proc_start_time(pid_t pid)
 {
@@ -126,15 +134,29 @@ static bool owner_alive(pid_t pid, unsigned long long start)
 	return pid > 0 && start != 0 && proc_start_time(pid) == start;
 }
 
-/* A lease is live while vb or the sandbox it started still runs. */
-static bool lease_live(int dirfd, const char *name)
+static unsigned long long self_start_time(void)
 {
-	char buf[128];
+	static unsigned long long t;
+	static pid_t pid;
+
+	if (pid != getpid()) { /* forked since: not ours */
+		pid = getpid();
+		t = proc_start_time(pid);
+	}
+	return t;
+}
+
+/* A lease is live while vb or the sandbox it started still runs; note
+ * gets its second line (what a sweep removes), "" if none. */
+static bool lease_live(int dirfd, const char *name, char *note, size_t note_size)
+{
+	char buf[OWNER_LEN + IPAM_NOTE_MAX + 1], *nl;
 	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	ssize_t n;
 	int vpid = 0, spid = 0;
 	unsigned long long vstart = 0, sstart = 0;
 
+	note[0] = '\0';
 	if (fd < 0)
 		return false;
 	n = read(fd, buf, sizeof(buf) - 1);
@@ -142,6 +164,11 @@ static bool lease_live(int dirfd, const char *name)
 	if (n <= 0)
 		return false;
 	buf[n] = '\0';
+	nl = strchr(buf, '\n');
+	if (nl) {
+		snprintf(note, note_size, "%s", nl + 1);
+		note[strcspn(note, "\n")] = '\0';
+	}
 	if (sscanf(buf, "%d %llu %d %llu", &vpid, &vstart, &spid, &sstart) < 2)
 		return false;
 	return owner_alive(vpid, vstart) || owner_alive(spid, sstart);
@@ -173,10 +200,13 @@ static int lock_dir(const char *bridge, char *dir, size_t size, int *ret_dirfd)
 
 	if ((size_t)snprintf(dir, size, "%s/%s", NET_RUN_DIR, bridge) >= size)
 		return -ENAMETOOLONG;
-	r = mkdir_p(dir, 0755);
-	if (r < 0)
-		return r;
 	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0 && errno == ENOENT) {
+		r = mkdir_p(dir, 0755);
+		if (r < 0)
+			return r;
+		dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
 	if (dirfd < 0)
 		return -errno;
 	for (;;) {
@@ -224,11 +254,12 @@ static int sweep(int dirfd, const char *bridge, struct in_addr net, unsigned pre
 	}
 	rewinddir(d);
 	while ((de = readdir(d))) {
+		char note[IPAM_NOTE_MAX];
 		struct in_addr a;
 
 		if (inet_pton(AF_INET, de->d_name, &a) != 1)
 			continue;
-		if (lease_live(dirfd, de->d_name)) {
+		if (lease_live(dirfd, de->d_name, note, sizeof(note))) {
 			uint32_t idx = ntohl(a.s_addr) - ntohl(net.s_addr);
 
 			live++;
@@ -237,7 +268,7 @@ static int sweep(int dirfd, const char *bridge, struct in_addr net, unsigned pre
 			continue;
 		}
 		if (stale)
-			stale(bridge, a, data);
+			stale(bridge, a, note, data);
 		(void)unlinkat(dirfd, de->d_name, 0);
 	}
 	closedir(d);
@@ -248,15 +279,37 @@ static int sweep(int dirfd, const char *bridge, struct in_addr net, unsigned pre
 
 static int write_owner(int fd, pid_t sandbox_pid)
 {
-	char buf[128];
-	int n = snprintf(buf, sizeof(buf), "%d %llu %d %llu\n", (int)getpid(),
-			 proc_start_time(getpid()), (int)sandbox_pid,
+	char buf[OWNER_LEN + 1];
+	int n = snprintf(buf, sizeof(buf), "%10d %20llu %10d %20llu\n", (int)getpid(),
+			 self_start_time(), (int)sandbox_pid,
 			 sandbox_pid > 0 ? proc_start_time(sandbox_pid) : 0ULL);
 
-	/* No truncation: a sweep may read the file at any time (ipam_set_owner
-	 * runs without the lock), and the new text only ever grows the old
-	 * one, whose first owner stays valid throughout. */
+	/* In place, same length: a sweep may read the file at any time
+	 * (ipam_set_owner runs without the lock) and sees either text, whose
+	 * first owner is valid in both; the note after it is untouched. */
+	if (n != OWNER_LEN)
+		return -EOVERFLOW;
 	return (int)pwrite(fd, buf, (size_t)n, 0) == n ? 0 : -EIO;
+}
+
+/* The round-robin hint: the host index handed out last, in the lock file. */
+static uint32_t read_hint(int lockfd)
+{
+	char buf[16];
+	ssize_t n = pread(lockfd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return (uint32_t)strtoul(buf, NULL, 10);
+}
+
+static void write_hint(int lockfd, uint32_t idx)
+{
+	char buf[16];
+	int n = snprintf(buf, sizeof(buf), "%10u\n", idx);
+
+	(void)!pwrite(lockfd, buf, (size_t)n, 0);
 }
 
 int ipam_lease(const char *bridge, struct in_addr net, unsigned prefix, const struct in_addr *want,
@@ -295,12 +348,21 @@ int ipam_lease(const char *bridge, struct in_addr net, unsigned prefix, const st
 				      "--ip %s", s);
 		}
 	} else {
-		for (idx = 2; idx < hosts - 1; idx++)
+		/* The first free index after the last one handed out, wrapping
+		 * (0, 1 and the broadcast are marked used above). */
+		uint32_t start = read_hint(lockfd), k;
+
+		if (start < 2 || start >= hosts - 1)
+			start = hosts - 2;
+		for (k = 1; k <= hosts; k++) {
+			idx = (start + k) % hosts;
 			if (!(used[idx / 8] & (1u << (idx % 8))))
 				break;
-		if (idx >= hosts - 1)
+		}
+		if (k > hosts)
 			return vb_err(err, VB_STAGE_NETWORK, -1, EADDRNOTAVAIL,
 				      "No free address on bridge %s", bridge);
+		write_hint(lockfd, idx);
 	}
 	a.s_addr = htonl(base + idx);
 	inet_ntop(AF_INET, &a, name, sizeof(name));
@@ -318,6 +380,23 @@ int ipam_lease(const char *bridge, struct in_addr net, unsigned prefix, const st
 	if (ret_first)
 		*ret_first = live == 0;
 	return 0;
+}
+
+int ipam_set_note(const char *path, const char *note)
+{
+	char buf[IPAM_NOTE_MAX + 1];
+	int fd, n;
+
+	n = snprintf(buf, sizeof(buf), "%s\n", note);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return -ENAMETOOLONG;
+	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	if (pwrite(fd, buf, (size_t)n, OWNER_LEN) != n)
+		n = -EIO;
+	(void)close(fd);
+	return n < 0 ? n : 0;
 }
 
 int ipam_set_owner(const char *path, pid_t sandbox_pid)

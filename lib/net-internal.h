@@ -186,18 +186,24 @@ struct in6_addr ipam_gateway6(struct in6_addr net);
 /* The IPv6 address of host index idx (addr - net of the IPv4 lease). */
 struct in6_addr ipam_addr6(struct in6_addr net, uint32_t idx);
 
-/* Stale lease found by the sweep: the caller removes what it named. */
-typedef void (*ipam_stale_fn)(const char *bridge, struct in_addr addr, void *data);
+/* Stale lease found by the sweep: the caller removes what it named (its
+ * note, as ipam_set_note wrote it, "" if none). */
+#define IPAM_NOTE_MAX 192
+typedef void (*ipam_stale_fn)(const char *bridge, struct in_addr addr, const char *note,
+			      void *data);
 
 /* Takes the lock of bridge's lease directory (creating it), sweeps leases
  * whose owners are gone (calling stale for each, under the lock), then
- * leases want (if non-NULL, only if free) or the lowest free address.
+ * leases want (if non-NULL, only if free) or the next free address after
+ * the one handed out last (round-robin).
  * *ret_first says whether no other live lease exists on the bridge.
  * The lease names this process as owner; ipam_set_owner adds the sandbox. */
 int ipam_lease(const char *bridge, struct in_addr net, unsigned prefix, const struct in_addr *want,
 	       ipam_stale_fn stale, void *data, struct in_addr *ret_addr, char *ret_path,
 	       size_t path_size, bool *ret_first, vb_error *err);
 int ipam_set_owner(const char *path, pid_t sandbox_pid);
+/* Records what a sweep of this lease must remove, before it is made. */
+int ipam_set_note(const char *path, const char *note);
 void ipam_release(const char *path);
 /* Whether any live lease exists on bridge (sweeping the stale ones).  The
  * lock is held on return (ret_lock_fd) so that no start races a prune. */

@@ -561,7 +561,7 @@ static void undo_pasta(void *data)
 }
 
 /* A lease whose vb and sandbox are gone: remove what it named. */
-static void sweep_stale(const char *bridge, struct in_addr addr, void *data)
+static void sweep_stale(const char *bridge, struct in_addr addr, const char *note, void *data)
 {
 	char veth[IFNAMSIZ], tag[16], msg[64];
 

@@ -480,6 +480,13 @@ static void test_live(void)
 	}
 }
 
+static struct { char note[IPAM_NOTE_MAX]; int n; } stale_seen;
+static void stale_cb(const char *bridge, struct in_addr addr, const char *note, void *data)
+{
+	snprintf(stale_seen.note, sizeof(stale_seen.note), "%s", note);
+	stale_seen.n++;
+}
+
 int main(void)
 {
 	test_parser();
@@ -493,16 +500,62 @@ int main(void)
 		char path[PATH_MAX];
 		bool first = false;
 		vb_error err;
+		int r;
 
 		while (wait(NULL) > 0)
 			;
 		(void)ipam_parse_cidr4("10.77.0.0/24", &net, &pre);
 		ok(ipam_lease("vbt0", net, pre, NULL, NULL, NULL, &addr, path, sizeof(path), &first,
 			      &err) == 0 &&
-			   first && (ntohl(addr.s_addr) & 0xff) == 2,
-		   "leases of dead owners are swept: the lowest address is free again");
+			   first && (ntohl(addr.s_addr) & 0xff) == 34,
+		   "leases of dead owners are swept; round-robin goes on after the last one");
 		ipam_release(path);
 		ok(access(path, F_OK) < 0, "release removes the lease");
+
+		/* Round-robin on a /29 (.2 to .6), each lease released at once:
+		 * the next start never gets the address just freed, until the
+		 * range wraps. */
+		{
+			char got[64] = "";
+
+			(void)ipam_parse_cidr4("10.78.0.0/29", &net, &pre);
+			for (int i = 0; i < 7; i++) {
+				if (ipam_lease("vbt1", net, pre, NULL, NULL, NULL, &addr, path,
+					       sizeof(path), NULL, &err) < 0)
+					break;
+				snprintf(got + strlen(got), sizeof(got) - strlen(got), "%u ",
+					 ntohl(addr.s_addr) & 0xff);
+				ipam_release(path);
+			}
+			ok(strcmp(got, "2 3 4 5 6 2 3 ") == 0,
+			   "round-robin: each address in turn, wrapping");
+			if (strcmp(got, "2 3 4 5 6 2 3 ") != 0)
+				printf("# got %s\n", got);
+		}
+		/* The note: written after the owner line, handed to the sweep. */
+		{
+			(void)ipam_parse_cidr4("10.79.0.0/24", &net, &pre);
+			if (fork() == 0) {
+				char p[PATH_MAX];
+				struct in_addr a;
+
+				if (ipam_lease("vbt2", net, pre, NULL, NULL, NULL, &a, p, sizeof(p),
+					       NULL, &err) == 0 &&
+				    ipam_set_note(p, "publish nonat6=fd00::2 ") == 0 &&
+				    ipam_set_owner(p, 0) == 0)
+					_exit(0);
+				_exit(1);
+			}
+			(void)wait(&r);
+			ok(WIFEXITED(r) && WEXITSTATUS(r) == 0 &&
+				   ipam_lease("vbt2", net, pre, NULL, stale_cb, NULL, &addr, path,
+					      sizeof(path), &first, &err) == 0 &&
+				   stale_seen.n == 1 &&
+				   strcmp(stale_seen.note, "publish nonat6=fd00::2 ") == 0 && first,
+			   "a stale lease's note reaches the sweep, after the owner line rewritten "
+			   "in place");
+			ipam_release(path);
+		}
 	}
 	printf("1..%d\n", n_test);
 	return n_fail ? 1 : 0;
