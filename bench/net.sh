@@ -6,9 +6,13 @@
 # the bridge's added cost is its median minus vb --unshare-net's (target:
 # under 3 ms for setup plus teardown).  Then K = 1, 8, 32 bridge sandboxes
 # started at once on one bridge: the wall time until all have ended, and per
-# sandbox.  Root only; everything happens in a network and mount namespace
-# the script makes for itself (private /run), so the host's network is never
-# touched.  The first bridge run (bridge creation, NAT table) is not counted.
+# sandbox.  Then each variant RUNS times back to back (not alternated): the
+# mean per run, which also carries what the kernel does after vb has exited
+# (tearing a sandbox's network namespace down, with its veth, runs
+# asynchronously and competes for the CPUs with the next runs).  Root only;
+# everything happens in a network and mount namespace the script makes for
+# itself (private /run), so the host's network is never touched.  The first
+# bridge run (bridge creation, NAT table) is not counted.
 set -u
 VB=${1:-$(dirname "$0")/../vb}
 RUNS=${2:-100}
@@ -72,3 +76,13 @@ for k in 1 8 32; do
 	printf '%-12d %12.1f %16.2f\n' "$k" "$(echo "$best" | awk '{ print $1 / 1000 }')" \
 		"$(echo "$best $k" | awk '{ print $1 / 1000 / $2 }')"
 done
+
+echo
+printf '%-20s %14s   (%d runs back to back)\n' variant mean_us_per_run "$RUNS"
+for v in "${ORDER[@]}"; do
+	s=$(date +%s%N)
+	for ((i = 0; i < RUNS; i++)); do ${CMD[$v]}; done
+	e=$(date +%s%N)
+	printf '%-20s %14d\n' "$v" $(((e - s) / 1000 / RUNS))
+done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

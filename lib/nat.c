@@ -4,9 +4,19 @@
  *
  *   post-<bridge>   nat/postrouting: masquerade the bridge's subnet when it
  *                   leaves through another interface, except addresses in
- *                   the sets nonat4-<bridge>/nonat6-<bridge> (--no-nat)
+ *                   the sets nonat4-<bridge>/nonat6-<bridge> (--no-nat);
+ *                   and connections from 127.0.0.0/8 to the bridge (a
+ *                   host client of 127.0.0.1:HOSTPORT, DNATed in out-<tag>)
+ *   guard-<bridge>  filter/prerouting, before conntrack: drop what comes in
+ *                   on the bridge for 127.0.0.0/8, which route_localnet on
+ *                   the bridge (needed for the above) would otherwise let a
+ *                   sandbox reach on the host
  *   pre-<tag>       nat/prerouting and nat/output, one pair per sandbox
  *   out-<tag>       with --publish: DNAT of the host ports to the sandbox
+ *
+ * The bridge's rules carry comments ("vb:nat4 <bridge> <subnet>;" ...)
+ * that nat_bridge_markers() lists: a start checks for them with one
+ * nf_tables dump (nft_rules_present) instead of running libnftables.
  *
  * <tag> is the sandbox's IPv4 address in hex, the same as its veth's name,
  * so the stale-lease sweep can find both from the lease alone.  Every
@@ -112,12 +122,31 @@ static int nft_run(const char *cmds, vb_error *err, const char *what)
 	return r;
 }
 
+size_t nat_bridge_markers(const char *bridge, struct in_addr net, unsigned prefix,
+			  const struct in6_addr *net6, unsigned prefix6, char (*m)[NAT_MARKER_MAX])
+{
+	char n4[INET_ADDRSTRLEN], n6[INET6_ADDRSTRLEN];
+	size_t n = 0;
+
+	inet_ntop(AF_INET, &net, n4, sizeof(n4));
+	snprintf(m[n++], NAT_MARKER_MAX, "vb:nat4 %s %s/%u;", bridge, n4, prefix);
+	snprintf(m[n++], NAT_MARKER_MAX, "vb:lo4 %s;", bridge);
+	snprintf(m[n++], NAT_MARKER_MAX, "vb:guard4 %s;", bridge);
+	if (net6) {
+		inet_ntop(AF_INET6, net6, n6, sizeof(n6));
+		snprintf(m[n++], NAT_MARKER_MAX, "vb:nat6 %s %s/%u;", bridge, n6, prefix6);
+	}
+	return n;
+}
+
 int nat_bridge_setup(const char *bridge, struct in_addr net, unsigned prefix,
 		     const struct in6_addr *net6, unsigned prefix6, vb_error *err)
 {
-	char buf[2048], n4[INET_ADDRSTRLEN], n6[INET6_ADDRSTRLEN];
+	char buf[4096], n4[INET_ADDRSTRLEN], n6[INET6_ADDRSTRLEN];
+	char m[NAT_MAX_MARKERS][NAT_MARKER_MAX];
 	int len;
 
+	(void)nat_bridge_markers(bridge, net, prefix, net6, prefix6, m);
 	inet_ntop(AF_INET, &net, n4, sizeof(n4));
 	len = snprintf(buf, sizeof(buf),
 		       "add table inet " NET_NFT_TABLE "\n"
@@ -127,14 +156,22 @@ int nat_bridge_setup(const char *bridge, struct in_addr net, unsigned prefix,
 		       "{ type nat hook postrouting priority srcnat; policy accept; }\n"
 		       "flush chain inet " NET_NFT_TABLE " post-%1$s\n"
 		       "add rule inet " NET_NFT_TABLE " post-%1$s ip saddr %2$s/%3$u "
-		       "ip saddr != @nonat4-%1$s oifname != \"%1$s\" masquerade\n",
-		       bridge, n4, prefix);
+		       "ip saddr != @nonat4-%1$s oifname != \"%1$s\" masquerade comment \"%4$s\"\n"
+		       "add rule inet " NET_NFT_TABLE " post-%1$s oifname \"%1$s\" "
+		       "ip saddr 127.0.0.0/8 masquerade comment \"%5$s\"\n"
+		       "add chain inet " NET_NFT_TABLE " guard-%1$s "
+		       "{ type filter hook prerouting priority raw; policy accept; }\n"
+		       "flush chain inet " NET_NFT_TABLE " guard-%1$s\n"
+		       "add rule inet " NET_NFT_TABLE " guard-%1$s iifname \"%1$s\" "
+		       "ip daddr 127.0.0.0/8 drop comment \"%6$s\"\n",
+		       bridge, n4, prefix, m[0], m[1], m[2]);
 	if (net6 && len > 0 && (size_t)len < sizeof(buf)) {
 		inet_ntop(AF_INET6, net6, n6, sizeof(n6));
 		len += snprintf(buf + len, sizeof(buf) - (size_t)len,
 				"add rule inet " NET_NFT_TABLE " post-%1$s ip6 saddr %2$s/%3$u "
-				"ip6 saddr != @nonat6-%1$s oifname != \"%1$s\" masquerade\n",
-				bridge, n6, prefix6);
+				"ip6 saddr != @nonat6-%1$s oifname != \"%1$s\" masquerade "
+				"comment \"%4$s\"\n",
+				bridge, n6, prefix6, m[3]);
 	}
 	if (len < 0 || (size_t)len >= sizeof(buf))
 		return vb_err(err, VB_STAGE_NETWORK, -1, ENAMETOOLONG, "nftables rules");
@@ -147,6 +184,8 @@ int nat_bridge_remove(const char *bridge, vb_error *err)
 
 	/* Each object on its own: a missing one must not keep the rest. */
 	snprintf(buf, sizeof(buf), "delete chain inet " NET_NFT_TABLE " post-%s\n", bridge);
+	(void)nft_run(buf, NULL, NULL);
+	snprintf(buf, sizeof(buf), "delete chain inet " NET_NFT_TABLE " guard-%s\n", bridge);
 	(void)nft_run(buf, NULL, NULL);
 	snprintf(buf, sizeof(buf), "delete set inet " NET_NFT_TABLE " nonat4-%s\n", bridge);
 	(void)nft_run(buf, NULL, NULL);
@@ -221,10 +260,15 @@ static int put_dnat(char *buf, size_t size, size_t *len, const char *tag,
 			return 0;
 		inet_ntop(family, &p->host_ip, h, sizeof(h));
 		snprintf(match, sizeof(match), "%s daddr %s", fam, h);
+	} else if (family == AF_INET) {
+		/* Any of the host's own addresses, as Docker's ADDRTYPE LOCAL;
+		 * 127.0.0.1 included (see post-<bridge> and guard-<bridge>). */
+		snprintf(match, sizeof(match), "meta nfproto ipv4 fib daddr type local");
 	} else {
-		/* Any of the host's own addresses, as Docker's ADDRTYPE LOCAL. */
-		snprintf(match, sizeof(match), "meta nfproto %s fib daddr type local",
-			 family == AF_INET ? "ipv4" : "ipv6");
+		/* ::1 cannot be routed to another interface at all: a client
+		 * of [::1]:HOSTPORT gets a refusal, not a black hole. */
+		snprintf(match, sizeof(match),
+			 "meta nfproto ipv6 fib daddr type local ip6 daddr != ::1");
 	}
 	for (int chain = 0; chain < 2; chain++) {
 		int n = snprintf(buf + *len, size - *len,
@@ -297,6 +341,12 @@ void nat_publish_del(const char *tag)
 #else /* !HAVE_NFTABLES */
 
 bool nat_available(void) { return false; }
+
+size_t nat_bridge_markers(const char *bridge, struct in_addr net, unsigned prefix,
+			  const struct in6_addr *net6, unsigned prefix6, char (*m)[NAT_MARKER_MAX])
+{
+	return 0;
+}
 
 int nat_bridge_setup(const char *bridge, struct in_addr net, unsigned prefix,
 		     const struct in6_addr *net6, unsigned prefix6, vb_error *err)

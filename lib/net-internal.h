@@ -44,7 +44,7 @@ struct net_runtime {
 	char resolv[2048];        /* the same text, copied by the child */
 	size_t resolv_len;
 	pid_t pasta_pid;
-	bool setuid;              /* setuid mode: our files need root's fs ids */
+	struct vb_sandbox *sb;    /* the sandbox all this is for */
 	bool nonat_elem;          /* the address is in the no-nat set */
 	bool published;           /* per-sandbox DNAT chains exist */
 };
@@ -217,6 +217,12 @@ int ipam_busy(const char *bridge, ipam_stale_fn stale, void *data, bool *ret_bus
 int nat_bridge_setup(const char *bridge, struct in_addr net, unsigned prefix,
 		     const struct in6_addr *net6, unsigned prefix6, vb_error *err);
 int nat_bridge_remove(const char *bridge, vb_error *err);
+/* The comments nat_bridge_setup puts on its rules (at most NAT_MAX_MARKERS):
+ * all present means the bridge's NAT is in place as this version makes it. */
+#define NAT_MAX_MARKERS 4
+#define NAT_MARKER_MAX 96
+size_t nat_bridge_markers(const char *bridge, struct in_addr net, unsigned prefix,
+			  const struct in6_addr *net6, unsigned prefix6, char (*m)[NAT_MARKER_MAX]);
 /* --no-nat: the sandbox's addresses go into the no-nat sets. */
 int nat_nonat_add(const char *bridge, struct in_addr addr, const struct in6_addr *addr6,
 		  vb_error *err);

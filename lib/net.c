@@ -4,11 +4,15 @@
  *
  *   bridge[:NAME]  parent, before clone: lease an address (lib/ipam.c), make
  *                  sure the bridge exists with the gateway address and is up,
- *                  the bridge's masquerade rule (lib/nat.c);
+ *                  the bridge's NAT rules (lib/nat.c; checked with one
+ *                  nf_tables dump, made only when missing);
  *                  parent, after clone: a veth pair whose peer is created
- *                  straight inside the sandbox's namespace as eth0, then
- *                  addresses and routes over a netlink socket opened in
- *                  that namespace, then --publish's DNAT rules.
+ *                  straight inside the sandbox's namespace as eth0 (one
+ *                  batch with the host end's "up"), then --publish's DNAT;
+ *                  child: lo, eth0, addresses and routes, one batch over a
+ *                  netlink socket opened in its own namespace.
+ *                  Teardown leaves the veth to the kernel, which destroys
+ *                  it with the namespace (see undo_veth).
  *   pasta          parent, after clone: pasta(1) attached to the sandbox.
  *   ns:PATH        child: setns() into an existing namespace.
  *   none           a new namespace with loopback up (as --unshare-net).
@@ -32,6 +36,7 @@
 #include <sys/fsuid.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -494,6 +499,53 @@ static int check_policy(const vb_config *cfg, const struct vb_net_config *net, v
 		       net->bridge, inet_ntoa(net->subnet), net->prefix, NET_POLICY_FILE);
 }
 
+/* ---- privileges ------------------------------------------------------------ */
+
+/* Root for the module's own fixed operations (files under /run/voidbox,
+ * /proc/sys), in setuid mode: the process is root, but the engine set
+ * fsuid/fsgid to the user's for user-supplied paths: root's here.  A
+ * credential change clears the parent-death signal, which the engine
+ * set: set again on the way out. */
+struct net_priv {
+	int kind; /* 0: nothing changed, 1: fs ids */
+	uid_t fsuid;
+	gid_t fsgid;
+};
+
+static struct net_priv priv_enter(const vb_config *cfg)
+{
+	struct net_priv p = { 0 };
+
+	if (cfg->is_privileged && geteuid() == 0) {
+		p.kind = 1;
+		p.fsuid = (uid_t)setfsuid(0);
+		p.fsgid = (gid_t)setfsgid(0);
+	}
+	return p;
+}
+
+static void priv_leave(const vb_config *cfg, struct net_priv p)
+{
+	if (p.kind == 1) {
+		(void)setfsgid(p.fsgid);
+		(void)setfsuid(p.fsuid);
+	}
+	if (p.kind && cfg->die_with_parent && cfg->forward_signals)
+		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+}
+
+/* An undo step with the module's privileges. */
+#define WITH_PRIV(net, stmt)                                                   \
+	do {                                                                   \
+		const vb_config *_cfg = (net)->rt.sb ? (net)->rt.sb->cfg : NULL; \
+		struct net_priv _p = { 0 };                                    \
+		if (_cfg)                                                      \
+			_p = priv_enter(_cfg);                                 \
+		stmt;                                                          \
+		if (_cfg)                                                      \
+			priv_leave(_cfg, _p);                                  \
+	} while (0)
+
 /* ---- undo steps ------------------------------------------------------------ */
 
 static struct nl_sock host_nl; /* the caller's namespace; one sandbox at a time */
@@ -503,28 +555,33 @@ static void undo_close_nl(void *data) { nl_close(&host_nl); }
 static void undo_lease(void *data)
 {
 	struct vb_net_config *net = data;
-	int uid = -1, gid = -1;
 
-	/* Setuid: the engine keeps the user's fs ids; the lease is root's. */
-	if (net->rt.setuid && geteuid() == 0) {
-		uid = setfsuid(0);
-		gid = setfsgid(0);
-	}
-	ipam_release(net->rt.lease_path);
+	WITH_PRIV(net, ipam_release(net->rt.lease_path));
 	net->rt.lease_path[0] = '\0';
-	if (uid >= 0) {
-		(void)setfsgid((gid_t)gid);
-		(void)setfsuid((uid_t)uid);
-	}
 }
 
+/* The veth goes with the sandbox's namespace: when the sandbox has ended,
+ * the kernel destroys the pair as it cleans the namespace up, after vb has
+ * gone (an RTM_DELLINK waits for RCU grace periods: tens of milliseconds).
+ * Its host end is only taken down here, at once: a process of the sandbox
+ * that outlived it (no --unshare-pid) keeps the namespace, but no longer
+ * reaches the bridge with an address that is no longer leased.  While the
+ * sandbox still runs (setup failed; vb_sandbox_free() of a running one),
+ * the pair is deleted outright. */
 static void undo_veth(void *data)
 {
 	struct vb_net_config *net = data;
+	struct nl_batch b;
 	char msg[128];
 
-	if (host_nl.mnl)
-		(void)rt_link_del(&host_nl, net->rt.veth, msg, sizeof(msg));
+	if (!host_nl.mnl)
+		return;
+	nl_batch_init(&b);
+	if (net->rt.sb && net->rt.sb->exited)
+		(void)rt_put_link_flags(&b, 0, net->rt.veth, false);
+	else
+		(void)rt_put_link_del(&b, net->rt.veth);
+	WITH_PRIV(net, (void)nl_batch_send(&host_nl, &b, NULL, msg, sizeof(msg)));
 }
 
 static void undo_nonat(void *data)
@@ -532,14 +589,14 @@ static void undo_nonat(void *data)
 	struct vb_net_config *net = data;
 	struct in6_addr a6 = net->rt.addr6;
 
-	nat_nonat_del(net->bridge, net->rt.addr, net->ipv6 ? &a6 : NULL);
+	WITH_PRIV(net, nat_nonat_del(net->bridge, net->rt.addr, net->ipv6 ? &a6 : NULL));
 }
 
 static void undo_publish(void *data)
 {
 	struct vb_net_config *net = data;
 
-	nat_publish_del(net->rt.tag);
+	WITH_PRIV(net, nat_publish_del(net->rt.tag));
 }
 
 static void undo_close_ns(void *data)
@@ -560,18 +617,52 @@ static void undo_pasta(void *data)
 	net->rt.pasta_pid = 0;
 }
 
-/* A lease whose vb and sandbox are gone: remove what it named. */
+/* A lease's note: what was made for it outside the sandbox, written
+ * before it is made (see ipam_set_note). */
+static void lease_note(const struct vb_net_config *net, char *buf, size_t size)
+{
+	char a6[INET6_ADDRSTRLEN] = "";
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (net->n_publish > 0)
+		n += (size_t)snprintf(buf + n, size - n, "publish ");
+	if (net->no_nat && n < size)
+		n += (size_t)snprintf(buf + n, size - n, "nonat4 ");
+	if (net->no_nat && net->ipv6 && n < size &&
+	    inet_ntop(AF_INET6, &net->rt.addr6, a6, sizeof(a6)))
+		(void)snprintf(buf + n, size - n, "nonat6=%s ", a6);
+}
+
+/* A lease whose vb and sandbox are gone: remove what it named.  Its veth
+ * went with the sandbox's namespace, or is on its way out: deleting it
+ * now, by name, makes sure. */
 static void sweep_stale(const char *bridge, struct in_addr addr, const char *note, void *data)
 {
-	char veth[IFNAMSIZ], tag[16], msg[64];
+	char veth[IFNAMSIZ], tag[16], msg[64], word[INET6_ADDRSTRLEN + 8];
+	struct in6_addr a6;
+	bool have6 = false, nonat = false, publish = false;
+	int off = 0, k;
 
 	snprintf(tag, sizeof(tag), "%08x", ntohl(addr.s_addr));
 	snprintf(veth, sizeof(veth), "vb%.8s", tag);
 	if (host_nl.mnl)
 		(void)rt_link_del(&host_nl, veth, msg, sizeof(msg));
-	if (nat_available()) {
-		nat_publish_del(tag);
-		nat_nonat_del(bridge, addr, NULL);
+	while (sscanf(note + off, "%53s%n", word, &k) == 1) {
+		off += k;
+		if (strcmp(word, "publish") == 0)
+			publish = true;
+		else if (strcmp(word, "nonat4") == 0)
+			nonat = true;
+		else if (strncmp(word, "nonat6=", 7) == 0 &&
+			 inet_pton(AF_INET6, word + 7, &a6) == 1)
+			have6 = true;
+	}
+	if ((publish || nonat || have6) && nat_available()) {
+		if (publish)
+			nat_publish_del(tag);
+		if (nonat || have6)
+			nat_nonat_del(bridge, addr, have6 ? &a6 : NULL);
 	}
 }
 
@@ -600,67 +691,99 @@ static int enable_forwarding(const vb_config *cfg, const char *path, const char 
 	return 0;
 }
 
+/* Sets net.ipv4.conf.<ifname>.<name> to 1 unless it is already. */
+static int set_sysctl(const vb_config *cfg, const char *ifname, const char *name)
+{
+	char path[128], c = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/%s", ifname, name);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (read(fd, &c, 1) == 1 && c != '1' && pwrite(fd, "1\n", 2, 0) != 2) {
+		int e = -errno;
+
+		(void)close(fd);
+		return e;
+	}
+	(void)close(fd);
+	return 0;
+}
+
+/* The bridge with its gateway addresses, up.  Most starts find it so: one
+ * RTM_GETLINK, then one batch whose address requests answer EEXIST. */
 static int ensure_bridge(struct vb_net_config *net, int *ret_index, bool *ret_created,
 			 vb_error *err)
 {
 	struct in_addr gw = ipam_gateway(net->subnet);
+	struct in6_addr gw6 = ipam_gateway6(net->subnet6);
+	struct nl_batch b;
 	char msg[256] = "";
-	int r, idx;
+	unsigned flags = 0, failed = 0;
+	int r, idx = 0;
 
-	r = vb_fault("net-bridge");
-	if (r == 0)
+	*ret_created = false;
+	if (vb_fault("net-bridge") < 0)
+		return NET_ERR(err, EIO, "Can't create bridge %s", net->bridge);
+	r = rt_link_get(&host_nl, net->bridge, &idx, &flags, msg, sizeof(msg));
+	if (r == -ENODEV) {
 		r = rt_bridge_create(&host_nl, net->bridge, net->mtu, msg, sizeof(msg));
-	if (r < 0 && r != -EEXIST) /* EEXIST: made earlier or by a concurrent vb */
-		return NET_ERR(err, -r, "Can't create bridge %s%s%s", net->bridge, *msg ? ": " : "",
-			       msg);
-	*ret_created = r == 0;
-	r = rt_link_index(&host_nl, net->bridge, &idx, msg, sizeof(msg));
+		/* EEXIST: a concurrent vb made it first. */
+		if (r < 0 && r != -EEXIST)
+			return NET_ERR(err, -r, "Can't create bridge %s%s%s", net->bridge,
+				       *msg ? ": " : "", msg);
+		*ret_created = r == 0;
+		r = rt_link_get(&host_nl, net->bridge, &idx, &flags, msg, sizeof(msg));
+	}
 	if (r < 0)
 		return NET_ERR(err, -r, "Can't find bridge %s", net->bridge);
-	r = vb_fault("net-gateway");
-	if (r == 0)
-		r = rt_addr_add(&host_nl, AF_INET, idx, &gw, net->prefix, msg, sizeof(msg));
-	if (r < 0 && r != -EEXIST)
-		return NET_ERR(err, -r, "Can't add the gateway address to %s%s%s", net->bridge,
-			       *msg ? ": " : "", msg);
-	if (net->ipv6) {
-		struct in6_addr gw6 = ipam_gateway6(net->subnet6);
 
-		r = rt_addr_add(&host_nl, AF_INET6, idx, &gw6, net->prefix6, msg, sizeof(msg));
-		if (r < 0 && r != -EEXIST)
-			return NET_ERR(err, -r, "Can't add the IPv6 gateway address to %s%s%s",
-				       net->bridge, *msg ? ": " : "", msg);
-	}
-	r = rt_link_up(&host_nl, idx, msg, sizeof(msg));
+	nl_batch_init(&b);
+	r = vb_fault("net-gateway");
 	if (r < 0)
+		return NET_ERR(err, -r, "Can't add the gateway address to %s", net->bridge);
+	/* EEXIST: the address is there already, the usual case. */
+	(void)rt_put_addr(&b, AF_INET, idx, &gw, net->prefix);
+	nl_batch_tolerate(&b, EEXIST);
+	if (net->ipv6) {
+		(void)rt_put_addr(&b, AF_INET6, idx, &gw6, net->prefix6);
+		nl_batch_tolerate(&b, EEXIST);
+	}
+	if (!(flags & IFF_UP))
+		(void)rt_put_link_flags(&b, idx, NULL, true);
+	r = nl_batch_send(&host_nl, &b, &failed, msg, sizeof(msg));
+	if (r < 0) {
+		if (failed == 0 || (failed == 1 && net->ipv6))
+			return NET_ERR(err, -r, "Can't add the %sgateway address to %s%s%s",
+				       failed == 1 ? "IPv6 " : "", net->bridge, *msg ? ": " : "",
+				       msg);
 		return NET_ERR(err, -r, "Can't bring %s up", net->bridge);
+	}
 	*ret_index = idx;
 	return 0;
 }
 
-/* NAT stamps: "nat" (IPv4 rule made) and "nat6" (IPv6 too). */
-static void stamp_path(const struct vb_net_config *net, char *buf, size_t size)
+/* Whether the bridge's NAT rules are in place, as this version makes them:
+ * one nf_tables dump (libnftables would cost milliseconds to load). */
+static bool nat_in_place(const struct vb_net_config *net)
 {
-	snprintf(buf, size, "%s/%s/%s", NET_RUN_DIR, net->bridge, net->ipv6 ? "nat6" : "nat");
-}
+	char m[NAT_MAX_MARKERS][NAT_MARKER_MAX];
+	const char *want[NAT_MAX_MARKERS];
+	struct nl_sock nf = { 0 };
+	bool present = false;
+	size_t n;
 
-static bool nat_stamped(const struct vb_net_config *net)
-{
-	char path[PATH_MAX];
-
-	stamp_path(net, path, sizeof(path));
-	return access(path, F_OK) == 0;
-}
-
-static void nat_stamp(const struct vb_net_config *net)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	stamp_path(net, path, sizeof(path));
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd >= 0)
-		(void)close(fd);
+	n = nat_bridge_markers(net->bridge, net->subnet, net->prefix,
+			       net->ipv6 ? &net->subnet6 : NULL, net->prefix6, m);
+	for (size_t i = 0; i < n; i++)
+		want[i] = m[i];
+	if (n == 0 || nl_open_proto(&nf, NETLINK_NETFILTER) < 0)
+		return false;
+	if (nft_rules_present(&nf, NET_NFT_TABLE, NULL, want, n, &present) < 0)
+		present = false;
+	nl_close(&nf);
+	return present;
 }
 
 static int bridge_prepare(struct vb_sandbox *sb, struct vb_net_config *net, vb_error *err)
@@ -680,9 +803,6 @@ static int bridge_prepare(struct vb_sandbox *sb, struct vb_net_config *net, vb_e
 								    INET_ADDRSTRLEN),
 				      net->prefix);
 	}
-	if (!net->no_nat && !nat_available())
-		return NET_ERR(err, 0, "NAT needs nftables, and voidbox was built without "
-				       "libnftables (use --no-nat)");
 
 	r = vb_fault("net-netlink");
 	if (r == 0)
@@ -708,6 +828,16 @@ static int bridge_prepare(struct vb_sandbox *sb, struct vb_net_config *net, vb_e
 	snprintf(rt->veth, sizeof(rt->veth), "vb%.8s", rt->tag);
 	if (net->ipv6)
 		rt->addr6 = ipam_addr6(net->subnet6, ntohl(rt->addr.s_addr) - ntohl(net->subnet.s_addr));
+	if (net->n_publish > 0 || net->no_nat) {
+		/* Before any of it is made: a sweep of this lease after a
+		 * kill -9 then knows what to remove. */
+		char note[IPAM_NOTE_MAX];
+
+		lease_note(net, note, sizeof(note));
+		r = ipam_set_note(rt->lease_path, note);
+		if (r < 0)
+			return NET_ERR(err, -r, "Can't write lease %s", rt->lease_path);
+	}
 
 	r = ensure_bridge(net, &rt->bridge_index, &created, err);
 	if (r < 0)
@@ -722,18 +852,24 @@ static int bridge_prepare(struct vb_sandbox *sb, struct vb_net_config *net, vb_e
 	if (r < 0)
 		return NET_ERR(err, -r, "Can't enable IP forwarding");
 
-	/* The bridge's masquerade rule, made once (libnftables costs
-	 * milliseconds): a stamp file next to the leases says it is there, and
-	 * vb --net-prune removes both.  A new bridge always gets it again. */
-	if (nat_available() && (created || !nat_stamped(net))) {
+	/* The bridge's NAT, made once and checked each time in the kernel
+	 * (a flushed ruleset is noticed); libnftables only when it is not
+	 * there.  A bridge made just now always gets it again. */
+	if (created || !nat_in_place(net)) {
 		r = vb_fault("net-nat");
 		if (r < 0)
 			return NET_ERR(err, EIO, "Can't set up NAT");
-		r = nat_bridge_setup(net->bridge, net->subnet, net->prefix,
-				     net->ipv6 ? &net->subnet6 : NULL, net->prefix6, err);
-		if (r < 0)
-			return r;
-		nat_stamp(net);
+		if (!nat_available()) {
+			/* Without nftables there is no masquerade to skip. */
+			if (!net->no_nat)
+				return NET_ERR(err, 0, "NAT needs nftables, and voidbox was built "
+						       "without libnftables (use --no-nat)");
+		} else {
+			r = nat_bridge_setup(net->bridge, net->subnet, net->prefix,
+					     net->ipv6 ? &net->subnet6 : NULL, net->prefix6, err);
+			if (r < 0)
+				return r;
+		}
 	}
 	if (net->no_nat && nat_available()) {
 		r = vb_fault("net-nonat");
@@ -750,11 +886,30 @@ static int bridge_prepare(struct vb_sandbox *sb, struct vb_net_config *net, vb_e
 	return 0;
 }
 
+/* veth create and host end up, one batch. */
+static int veth_create(struct vb_net_config *net, int nsfd, unsigned *ret_failed, char *msg,
+		       size_t n)
+{
+	struct net_runtime *rt = &net->rt;
+	struct nl_batch b;
+	int r;
+
+	nl_batch_init(&b);
+	r = rt_put_veth(&b, rt->veth, "eth0", nsfd, NET_ETH0_INDEX, rt->bridge_index, net->mtu,
+			net->have_mac ? net->mac : NULL);
+	if (r == 0)
+		r = rt_put_link_flags(&b, 0, rt->veth, true);
+	if (r == 0)
+		r = nl_batch_send(&host_nl, &b, ret_failed, msg, n);
+	return r;
+}
+
 static int bridge_setup_parent(struct vb_sandbox *sb, struct vb_net_config *net, vb_error *err)
 {
 	struct net_runtime *rt = &net->rt;
 	_cleanup_close_ int nsfd = -1;
 	char path[64], msg[256] = "";
+	unsigned failed = 0;
 	int r;
 
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)sb->pid);
@@ -765,23 +920,40 @@ static int bridge_setup_parent(struct vb_sandbox *sb, struct vb_net_config *net,
 	/* The peer is born inside the sandbox's fresh namespace as eth0 with
 	 * ifindex 2 (lo is 1): the child then configures it from inside,
 	 * without anyone entering the namespace. */
+	rt->sb = sb;
 	r = vb_fault("net-veth");
-	if (r == 0)
-		r = rt_veth_create(&host_nl, rt->veth, "eth0", nsfd, NET_ETH0_INDEX, rt->bridge_index,
-				   net->mtu, net->have_mac ? net->mac : NULL, msg, sizeof(msg));
+	if (r == 0) {
+		r = veth_create(net, nsfd, &failed, msg, sizeof(msg));
+		if (r == -EEXIST && failed == 0) {
+			/* Ours by name, as the address is ours: left by a
+			 * sandbox whose namespace lives on (or is still being
+			 * torn down).  Remove it, and again. */
+			(void)rt_link_del(&host_nl, rt->veth, NULL, 0);
+			r = veth_create(net, nsfd, &failed, msg, sizeof(msg));
+		}
+	}
+	if (r < 0 && failed == 1) {
+		/* Made, but not up: undone like any veth. */
+		int r2 = vb_rollback_push(&sb->rb, undo_veth, net, false);
+
+		return NET_ERR(err, r2 < 0 ? -r2 : -r, "Can't bring %s up", rt->veth);
+	}
 	if (r < 0)
 		return NET_ERR(err, -r, "Can't create veth %s%s%s", rt->veth, *msg ? ": " : "", msg);
 	r = vb_rollback_push(&sb->rb, undo_veth, net, false);
 	if (r < 0)
 		return NET_ERR(err, -r, "Out of memory");
-	r = rt_link_up_name(&host_nl, rt->veth, msg, sizeof(msg));
-	if (r < 0)
-		return NET_ERR(err, -r, "Can't bring %s up", rt->veth);
 
 	if (net->n_publish > 0) {
 		r = vb_fault("net-publish");
 		if (r < 0)
 			return NET_ERR(err, EIO, "Can't publish ports");
+		/* A host client of 127.0.0.1:HOSTPORT is DNATed to the bridge
+		 * with its loopback source (masqueraded in post-<bridge>). */
+		r = set_sysctl(sb->cfg, net->bridge, "route_localnet");
+		if (r < 0)
+			return NET_ERR(err, -r, "Can't set net.ipv4.conf.%s.route_localnet",
+				       net->bridge);
 		r = nat_publish_add(rt->tag, net->publish, net->n_publish, rt->addr,
 				    net->ipv6 ? &rt->addr6 : NULL, err);
 		if (r < 0) {
@@ -799,14 +971,20 @@ static int bridge_setup_parent(struct vb_sandbox *sb, struct vb_net_config *net,
 	return 0;
 }
 
-/* Child, in its own namespace: loopback, eth0's addresses, default routes.
- * Stack buffers only, but for libmnl's small socket struct. */
+/* Child, in its own namespace: loopback, eth0's addresses, default routes,
+ * in one batch over a socket opened here.  Stack buffers only, but for
+ * libmnl's small socket struct. */
 static int bridge_setup_child(struct vb_net_config *net, vb_error *err)
 {
 	struct net_runtime *rt = &net->rt;
 	struct nl_sock nl = { 0 };
+	struct nl_batch b;
 	struct in_addr gw = ipam_gateway(net->subnet);
+	struct in6_addr gw6 = ipam_gateway6(net->subnet6);
 	char msg[256] = "";
+	/* What each request of the batch is, for the message. */
+	enum { LO, ETH0, ADDR, ROUTE } what[NL_BATCH_MAX];
+	unsigned failed = 0;
 	int r;
 
 	r = vb_fault("net-child-netlink");
@@ -814,35 +992,47 @@ static int bridge_setup_child(struct vb_net_config *net, vb_error *err)
 		r = nl_open(&nl);
 	if (r < 0)
 		return NET_ERR(err, -r, "Can't open rtnetlink socket in the sandbox");
-	r = vb_fault("net-lo");
-	if (r == 0)
-		r = rt_link_up(&nl, 1, msg, sizeof(msg)); /* lo is always 1 */
-	if (r < 0) {
+	nl_batch_init(&b);
+	/* The fault steps stand for the requests they come before. */
+	if ((r = vb_fault("net-lo")) < 0) {
 		r = NET_ERR(err, -r, "loopback: Failed RTM_NEWLINK");
 		goto out;
 	}
-	r = vb_fault("net-addr");
-	if (r == 0)
-		r = rt_link_up(&nl, NET_ETH0_INDEX, msg, sizeof(msg));
-	if (r == 0)
-		r = rt_addr_add(&nl, AF_INET, NET_ETH0_INDEX, &rt->addr, net->prefix, msg, sizeof(msg));
-	if (r == 0 && net->ipv6)
-		r = rt_addr_add(&nl, AF_INET6, NET_ETH0_INDEX, &rt->addr6, net->prefix6, msg,
-				sizeof(msg));
-	if (r < 0) {
-		r = NET_ERR(err, -r, "Can't add the sandbox's address%s%s", *msg ? ": " : "", msg);
+	what[b.n] = LO;
+	(void)rt_put_link_flags(&b, 1, NULL, true); /* lo is always 1 */
+	if ((r = vb_fault("net-addr")) < 0) {
+		r = NET_ERR(err, -r, "Can't add the sandbox's address");
 		goto out;
 	}
-	r = vb_fault("net-route");
-	if (r == 0)
-		r = rt_route_default(&nl, AF_INET, NET_ETH0_INDEX, &gw, msg, sizeof(msg));
-	if (r == 0 && net->ipv6) {
-		struct in6_addr gw6 = ipam_gateway6(net->subnet6);
-
-		r = rt_route_default(&nl, AF_INET6, NET_ETH0_INDEX, &gw6, msg, sizeof(msg));
+	what[b.n] = ETH0;
+	(void)rt_put_link_flags(&b, NET_ETH0_INDEX, NULL, true);
+	what[b.n] = ADDR;
+	(void)rt_put_addr(&b, AF_INET, NET_ETH0_INDEX, &rt->addr, net->prefix);
+	if (net->ipv6) {
+		what[b.n] = ADDR;
+		(void)rt_put_addr(&b, AF_INET6, NET_ETH0_INDEX, &rt->addr6, net->prefix6);
 	}
-	if (r < 0)
-		r = NET_ERR(err, -r, "Can't add the default route%s%s", *msg ? ": " : "", msg);
+	if ((r = vb_fault("net-route")) < 0) {
+		r = NET_ERR(err, -r, "Can't add the default route");
+		goto out;
+	}
+	what[b.n] = ROUTE;
+	(void)rt_put_route_default(&b, AF_INET, NET_ETH0_INDEX, &gw);
+	if (net->ipv6) {
+		what[b.n] = ROUTE;
+		(void)rt_put_route_default(&b, AF_INET6, NET_ETH0_INDEX, &gw6);
+	}
+	r = nl_batch_send(&nl, &b, &failed, msg, sizeof(msg));
+	if (r < 0) {
+		const char *sep = *msg ? ": " : "";
+
+		if (failed >= b.n || what[failed] == LO)
+			r = NET_ERR(err, -r, "loopback: Failed RTM_NEWLINK%s%s", sep, msg);
+		else if (what[failed] == ROUTE)
+			r = NET_ERR(err, -r, "Can't add the default route%s%s", sep, msg);
+		else
+			r = NET_ERR(err, -r, "Can't add the sandbox's address%s%s", sep, msg);
+	}
 out:
 	nl_close(&nl);
 	return r;
@@ -966,36 +1156,12 @@ static int pasta_setup_parent(struct vb_sandbox *sb, struct vb_net_config *net, 
 
 /* ---- the hooks ------------------------------------------------------------ */
 
-/* Setuid mode: the engine sets fsuid to the user for user-supplied paths;
- * our own fixed paths (/run/voidbox, /proc/sys) need root's. */
-struct fs_ids { bool changed; uid_t uid; gid_t gid; };
-
-static struct fs_ids fs_root(const vb_config *cfg)
-{
-	struct fs_ids ids = { 0 };
-
-	if (cfg->is_privileged && geteuid() == 0) {
-		ids.changed = true;
-		ids.uid = (uid_t)setfsuid(0);
-		ids.gid = (gid_t)setfsgid(0);
-	}
-	return ids;
-}
-
-static void fs_restore(struct fs_ids ids)
-{
-	if (ids.changed) {
-		(void)setfsgid(ids.gid);
-		(void)setfsuid(ids.uid);
-	}
-}
-
 int net_prepare(struct vb_sandbox *sb, vb_error *err)
 {
 	vb_config *cfg = sb->cfg;
 	struct vb_net_config *net = cfg->net;
 	struct net_runtime *rt;
-	struct fs_ids ids;
+	struct net_priv priv;
 	int r = 0;
 
 	if (!net)
@@ -1005,7 +1171,7 @@ int net_prepare(struct vb_sandbox *sb, vb_error *err)
 		(void)close(rt->ns_fd);
 	memset(rt, 0, sizeof(*rt));
 	rt->ns_fd = rt->resolv_fd = -1;
-	rt->setuid = cfg->is_privileged;
+	rt->sb = sb;
 
 	if (net->mode == 0)
 		return vb_err(err, VB_STAGE_CONFIG, -1, 0,
@@ -1053,9 +1219,9 @@ int net_prepare(struct vb_sandbox *sb, vb_error *err)
 		return 0;
 	}
 	case NET_MODE_BRIDGE:
-		ids = fs_root(cfg);
+		priv = priv_enter(cfg);
 		r = bridge_prepare(sb, net, err);
-		fs_restore(ids);
+		priv_leave(cfg, priv);
 		return r;
 	case NET_MODE_PASTA:
 		if (!find_pasta())
@@ -1091,16 +1257,16 @@ static void net_event(struct vb_sandbox *sb, const struct vb_net_config *net)
 int net_setup_parent(struct vb_sandbox *sb, vb_error *err)
 {
 	struct vb_net_config *net = sb->cfg->net;
-	struct fs_ids ids;
+	struct net_priv priv;
 	int r;
 
 	if (!net)
 		return 0;
 	switch (net->mode) {
 	case NET_MODE_BRIDGE:
-		ids = fs_root(sb->cfg);
+		priv = priv_enter(sb->cfg);
 		r = bridge_setup_parent(sb, net, err);
-		fs_restore(ids);
+		priv_leave(sb->cfg, priv);
 		if (r == 0)
 			net_event(sb, net);
 		return r;
@@ -1250,6 +1416,7 @@ VB_EXPORT int vb_net_prune(vb_error *err)
 		{
 			char path[PATH_MAX];
 
+			/* NAT stamps of earlier versions, if any. */
 			snprintf(path, sizeof(path), "%s/%s/nat", NET_RUN_DIR, names[i]);
 			(void)unlink(path);
 			snprintf(path, sizeof(path), "%s/%s/nat6", NET_RUN_DIR, names[i]);

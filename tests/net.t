@@ -82,13 +82,14 @@ elif mode == "tcp-peer":   # tell each client its address as seen here
     open(sys.argv[3] + ".ready", "w").close()
     while True:
         c, peer = s.accept(); c.sendall(("peer=" + peer[0] + "\n").encode()); c.close()
-elif mode == "tcp-get":    # client: print what the server says
-    fam = socket.AF_INET6 if ":" in sys.argv[3] else socket.AF_INET
-    c = socket.create_connection((sys.argv[3], port), timeout=5)
+elif mode == "tcp-get":    # client: print what the server says [from a source address]
+    src = (sys.argv[4], 0) if len(sys.argv) > 4 else None
+    c = socket.create_connection((sys.argv[3], port), timeout=5, source_address=src)
     print(c.recv(512).decode().strip())
-elif mode == "udp-send":   # client: send one datagram, print a reply if asked
+elif mode == "udp-send":   # client: send one datagram, print a reply if asked [from an address]
     fam = socket.AF_INET6 if ":" in sys.argv[3] else socket.AF_INET
     s = socket.socket(fam, socket.SOCK_DGRAM); s.settimeout(3)
+    if len(sys.argv) > 5: s.bind((sys.argv[5], 0))
     for _ in range(3):
         s.sendto(b"hi", (sys.argv[3], port))
         if len(sys.argv) < 5: break
@@ -110,11 +111,31 @@ VBR=("$VB_BIN" --ro-bind / / --dev /dev --proc /proc --die-with-parent)
 sbx() { timeout 30 "${VBR[@]}" "$@"; }
 py() { echo "python3 $SRV $*"; }
 
-# Residue: sandbox veths, leases, per-sandbox nft chains.
+# Residue: sandbox veths, leases, per-sandbox nft chains and elements.
+# vb removes leases and rules before it exits; a veth goes with the
+# sandbox's network namespace, which the kernel tears down asynchronously
+# once the sandbox's last process is gone (vb only takes its host end down):
+# so veths are waited for (10 s at most), then everything is listed.
+veths() { ip -o link show | grep -Eo 'vb[0-9a-f]{8}' | sort; }
 residue() {
-	ip -o link show | grep -Eo 'vb[0-9a-f]{8}' | sort
+	local i
+	for i in $(seq 200); do [ -z "$(veths)" ] && break; sleep 0.05; done
+	veths
 	ls /run/voidbox/net/*/ 2>/dev/null | grep -E '^[0-9.]+$'
 	nft list table inet voidbox 2>/dev/null | grep -Eo '(pre|out)-[0-9a-f]{8}'
+	nonat_elems
+}
+# Elements of the --no-nat sets (their names, then one per element).
+nonat_elems() {
+	local s
+	for s in nonat4-vb0 nonat6-vb0; do
+		nft -j list set inet voidbox $s 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for o in d.get("nftables", []):
+    for e in o.get("set", {}).get("elem", []):
+        print("elem", e)' 2>/dev/null
+	done
 }
 
 # ---- bridge, gateway, NAT ----------------------------------------------------------
@@ -153,7 +174,8 @@ like "$out" '^peer=10\.88\.0\.' "two sandboxes on one bridge reach each other"
 # ---- --publish -------------------------------------------------------------------
 kill "$A" 2>/dev/null; wait "$A" 2>/dev/null
 rm -f "$T/p.ready" "$T/u.ready"
-"${VBR[@]}" --net bridge --publish 8080:7011 --publish 5353:7012/udp --bind "$T" "$T" -- sh -c \
+# --unshare-pid: killing vb ends the whole sandbox, both servers included.
+"${VBR[@]}" --unshare-pid --net bridge --publish 8080:7011 --publish 5353:7012/udp --bind "$T" "$T" -- sh -c \
 	"python3 $SRV tcp-peer 7011 $T/p & python3 $SRV udp-echo 7012 $T/u & wait" >/dev/null 2>&1 &
 A=$!
 PIDS+=($A)
@@ -163,10 +185,61 @@ like "$out" '^peer=' "--publish TCP: host client reaches the listener in the san
 out=$(timeout 10 python3 "$SRV" udp-send 5353 10.99.0.1 reply 2>&1)
 is "$out" "echo:hi" "--publish UDP: host client gets the sandbox's answer"
 like "$(nft list table inet voidbox 2>/dev/null)" 'chain pre-[0-9a-f]{8}' "--publish: per-sandbox DNAT chain while running"
+# From the host's own 127.0.0.1, as with Docker: DNAT in the output hook,
+# route_localnet on the bridge, the loopback source masqueraded to the
+# gateway address (what the listener sees).
+out=$(timeout 10 python3 "$SRV" tcp-get 8080 127.0.0.1 2>&1)
+is "$out" "peer=10.88.0.1" "--publish TCP: a host client of 127.0.0.1:HOSTPORT reaches the sandbox"
+out=$(timeout 10 python3 "$SRV" udp-send 5353 127.0.0.1 reply 2>&1)
+is "$out" "echo:hi" "--publish UDP: a host client of 127.0.0.1:HOSTPORT gets the answer"
+is "$(cat /proc/sys/net/ipv4/conf/vb0/route_localnet)" "1" "--publish: route_localnet set on the bridge"
 kill "$A" 2>/dev/null; wait "$A" 2>/dev/null
 sleep 0.2
 is "$(nft list table inet voidbox 2>/dev/null | grep -Ec '(pre|out)-[0-9a-f]{8}')" "0" \
 	"--publish: DNAT chains removed when the sandbox ends"
+
+# route_localnet would let a sandbox reach the host's loopback services by
+# sending to 127.0.0.1 through the bridge: guard-vb0 drops that.  The probe
+# is a hand-made frame (AF_PACKET, root sandbox) for 127.0.0.1:7020, where
+# a host listener logs what arrives; the control removes the guard first.
+cat >"$T/raw.py" <<'EOF2'
+import socket, struct, sys
+mac, src = bytes.fromhex(sys.argv[1].replace(":", "")), socket.inet_aton(sys.argv[2])
+dst, payload = socket.inet_aton("127.0.0.1"), b"probe"
+udp = struct.pack("!HHHH", 40000, 7020, 8 + len(payload), 0) + payload
+hdr = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0, src, dst)
+csum = sum(struct.unpack("!10H", hdr))
+csum = (csum & 0xffff) + (csum >> 16); csum = (csum & 0xffff) + (csum >> 16)
+hdr = hdr[:10] + struct.pack("!H", ~csum & 0xffff) + hdr[12:]
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("eth0", 0))
+own = s.getsockname()[4]
+for _ in range(3):
+    s.send(mac + own + b"\x08\x00" + hdr + udp)
+EOF2
+start_bg "$T/lo.log" python3 "$SRV" udp-log 7020 "$T/lo.log"
+brmac=$(ip -o link show vb0 | grep -Eo 'link/ether [0-9a-f:]+' | cut -d' ' -f2)
+: >"$T/lo.log"
+sbx --net bridge --ip 10.88.0.66 -- python3 "$T/raw.py" "$brmac" 10.88.0.66 >/dev/null 2>&1
+sleep 0.3
+is "$(cat "$T/lo.log")" "" "route_localnet guard: a sandbox cannot reach the host's 127.0.0.1 through the bridge"
+# Control: the guard is removed once the sandbox is up (any start would
+# put it back), then the sandbox sends the same frames.
+: >"$T/lo.log"
+rm -f "$T/ctl.ready" "$T/ctl.go"
+"${VBR[@]}" --net bridge --ip 10.88.0.67 --bind "$T" "$T" -- sh -c \
+	"touch $T/ctl.ready; while [ ! -e $T/ctl.go ]; do sleep 0.05; done; python3 $T/raw.py $brmac 10.88.0.67" \
+	>/dev/null 2>&1 &
+pid_ctl=$!
+for _ in $(seq 200); do [ -e "$T/ctl.ready" ] && break; sleep 0.05; done
+nft delete chain inet voidbox guard-vb0
+touch "$T/ctl.go"
+wait "$pid_ctl"
+sleep 0.3
+is "$(sort -u "$T/lo.log")" "10.88.0.67" "control: without the guard the same frames reach the host's 127.0.0.1"
+sbx --net bridge true
+like "$(nft list table inet voidbox 2>/dev/null)" 'chain guard-vb0' \
+	"the next start finds the guard missing (checked in the kernel) and puts it back"
 
 # ---- IPv6 --------------------------------------------------------------------------
 start_bg "$T/gw6" python3 "$SRV" tcp-peer 7004 "$T/gw6" 6
@@ -177,6 +250,50 @@ like "$out" 'peer=fd56:6f69:6462::' "--ipv6: sandbox reaches the IPv6 gateway"
 sbx --net bridge --ipv6 -- $(py udp-send 7003 fd99::2) >/dev/null 2>&1
 sleep 0.3
 is "$(sort -u "$T/up6.log")" "fd99::1" "--ipv6: upstream sees the masqueraded IPv6 source"
+
+# ---- teardown: what vb removes, what goes with the namespace --------------------------
+# A process that outlives the sandbox (no --unshare-pid) keeps its network
+# namespace, and so the veth: vb takes the host end down (the address is
+# no longer leased) and a later sandbox given that address replaces it.
+out=$(sbx --net bridge --ip 10.88.0.91 -- sh -c 'sleep 60 >/dev/null 2>&1 & echo $!' 2>&1)
+orphan=$out
+st=$(ip -o link show vb0a58005b 2>/dev/null)
+like "$st" 'state DOWN' "a sandbox's orphan keeps the veth, whose host end is down once vb exits"
+is "$(ls /run/voidbox/net/vb0/ | grep -c '^10\.88\.0\.91$')" "0" "... and the lease is released"
+out=$(sbx --net bridge --ip 10.88.0.91 -- ip -4 -o addr show eth0 2>&1)
+like "$out" 'inet 10\.88\.0\.91/16' "the address given again: the stale veth replaced, no EEXIST"
+[ -n "$orphan" ] && kill "$orphan" 2>/dev/null
+is "$(residue)" "" "the orphan gone, its veth is gone"
+
+# Back-to-back runs: the next address each time (round-robin), so a run
+# never waits for the previous one's veth to be torn down.
+a1=$(sbx --net bridge -- ip -4 -o addr show eth0 2>&1 | grep -Eo 'inet [0-9.]+')
+a2=$(sbx --net bridge -- ip -4 -o addr show eth0 2>&1 | grep -Eo 'inet [0-9.]+')
+if [ -n "$a1" ] && [ -n "$a2" ] && [ "$a1" != "$a2" ]; then
+	ok "back-to-back runs get different addresses ($a1, $a2)"
+else
+	not_ok "back-to-back runs get different addresses ($a1, $a2)"
+fi
+
+# The bridge's NAT is checked in the kernel at each start, not trusted to
+# a stamp: a flushed ruleset is noticed and the masquerade made again.
+nft flush ruleset
+: >"$T/up.log"
+sbx --net bridge -- $(py udp-send 7002 10.99.0.2) >/dev/null 2>&1
+sleep 0.3
+is "$(sort -u "$T/up.log")" "10.99.0.1" "after 'nft flush ruleset' the next start restores the masquerade"
+
+# kill -9 of vb with --ipv6 --no-nat: both no-nat elements, IPv4 and IPv6,
+# are left (control), then removed by the next start's sweep.
+"${VBR[@]}" --net bridge --ipv6 --no-nat -- sleep 60 >/dev/null 2>&1 &
+k=$!
+for _ in $(seq 200); do [ "$(nonat_elems | wc -l)" = 2 ] && break; sleep 0.05; done
+kill -9 "$k"
+wait "$k" 2>/dev/null
+left=$(nonat_elems | tr '\n' ' ')
+like "$left" 'elem 10\.88\.[0-9.]+ elem fd56:6f69:6462::' "kill -9: vb leaves its IPv4 and IPv6 no-nat elements"
+sbx --net bridge true
+is "$(nonat_elems)" "" "kill -9: the next start sweeps both no-nat elements, IPv6 included"
 
 # ---- DNS ---------------------------------------------------------------------------
 host_sum=$(sha256sum /etc/resolv.conf 2>/dev/null)
@@ -205,6 +322,7 @@ out=$(sbx --net "ns:/run/netns/$UP" -- ip -4 -o addr show eth0 2>&1)
 like "$out" 'inet 10\.99\.0\.2/24' "--net ns:PATH joins an existing namespace"
 
 # ---- 32 in parallel ----------------------------------------------------------------
+brmac_before=$(ip -o link show vb0 | grep -Eo 'link/ether [0-9a-f:]+')
 # All 32 alive at once: each waits for $T/go, made once all have printed
 # (a lease freed by an early finisher may rightly go to a later start).
 par=()
@@ -222,6 +340,10 @@ touch "$T/go"
 wait "${par[@]}"
 addrs=$(cat "$T"/par.* | grep -Eo 'inet [0-9.]+' | sort -u | wc -l)
 is "$addrs" "32" "32 parallel sandboxes get 32 distinct addresses"
+# Its own address, not the lowest of its ports' (which would change as
+# sandboxes come and go, and stale the sandboxes' entries for the gateway).
+is "$(ip -o link show vb0 | grep -Eo 'link/ether [0-9a-f:]+')" "$brmac_before" \
+	"the bridge's MAC address stays put while 32 sandboxes join and leave it"
 [ "$addrs" = 32 ] || diag "$(grep -L 'inet ' "$T"/par.* | xargs -r head)"
 
 # ---- bad input: one line, status 1, nothing left -------------------------------------
@@ -243,32 +365,57 @@ done
 
 # ---- 200 runs with failures at each network step and kill -9 --------------------------
 if [ -x "$T/bin/vb-fault" ]; then
-	VBF=("$T/bin/vb-fault" --ro-bind / / --dev /dev --proc /proc --die-with-parent --net bridge --publish 8090:80)
-	rm -f "$T/fault.log"
-	VB_FAULT_LOG=$T/fault.log timeout 20 "${VBF[@]}" true >/dev/null 2>&1
-	steps=$(awk '$3 ~ /^net-/ { print $1 }' "$T/fault.log" | sort -un | tr '\n' ' ')
+	# Two command lines: A, the steady state (bridge and NAT in place);
+	# B, --ipv6 --no-nat with the voidbox table removed before each run,
+	# so that the NAT setup and the no-nat elements are among the steps.
+	VBF0=("$T/bin/vb-fault" --ro-bind / / --dev /dev --proc /proc --die-with-parent --net bridge)
+	VBA=("${VBF0[@]}" --publish 8090:80)
+	VBB=("${VBF0[@]}" --ipv6 --no-nat --publish 8091:80)
+	prep_a() { :; }
+	prep_b() { nft delete table inet voidbox 2>/dev/null; }
+	fault_steps() { # V: the net- steps a run of V logs
+		local -n cmd=VB$1
+		rm -f "$T/fault.log"
+		"prep_${1,,}"
+		VB_FAULT_LOG=$T/fault.log timeout 20 "${cmd[@]}" true >/dev/null 2>&1
+		awk '$3 ~ /^net-/ { print $1 }' "$T/fault.log" | sort -un | tr '\n' ' '
+	}
+	steps_a=$(fault_steps A)
+	steps_b=$(fault_steps B)
+	names=$(awk '$3 ~ /^net-/ { print $3 }' "$T/fault.log" | sort -u | tr '\n' ' ')
 	runs=0 bad=0 failed=0
 	while [ $runs -lt 200 ]; do
-		for s in $steps; do
-			VB_FAULT_STEP=$s timeout 20 "${VBF[@]}" true >/dev/null 2>&1 || failed=$((failed + 1))
-			runs=$((runs + 1))
-			[ -n "$(residue)" ] && { bad=$((bad + 1)); diag "after step $s: $(residue | tr '\n' ' ')"; }
+		for v in A B; do
+			local_steps=steps_${v,,}
+			declare -n cmd=VB$v
+			for s in ${!local_steps}; do
+				"prep_${v,,}"
+				VB_FAULT_STEP=$s timeout 20 "${cmd[@]}" true >/dev/null 2>&1 || failed=$((failed + 1))
+				runs=$((runs + 1))
+				[ -n "$(residue)" ] && { bad=$((bad + 1)); diag "$v, after step $s: $(residue | tr '\n' ' ')"; }
+			done
+			unset -n cmd
 		done
 		# vb killed while the sandbox runs: what it held is swept by the
 		# next start that gets as far as the lease.
-		"${VBF[@]}" sleep 30 >/dev/null 2>&1 &
+		"${VBB[@]}" sleep 30 >/dev/null 2>&1 &
 		k=$!
 		for _ in $(seq 200); do [ -n "$(nft list table inet voidbox 2>/dev/null | grep -E 'chain out-')" ] && break; sleep 0.02; done
 		kill -9 "$k" 2>/dev/null
 		wait "$k" 2>/dev/null
 		runs=$((runs + 1))
-		timeout 20 "${VBF[@]}" true >/dev/null 2>&1
+		timeout 20 "${VBA[@]}" true >/dev/null 2>&1
 		runs=$((runs + 1))
 		[ -n "$(residue)" ] && { bad=$((bad + 1)); diag "after kill -9: $(residue | tr '\n' ' ')"; }
 	done
-	timeout 20 "${VBF[@]}" true >/dev/null 2>&1
-	diag "net fault steps: $steps; $runs runs, $failed failed by injection"
-	ok "fault log lists the network steps ($(echo $steps | wc -w) of them)"
+	timeout 20 "${VBA[@]}" true >/dev/null 2>&1
+	diag "net fault steps: A: $steps_a; B: $steps_b ($names); $runs runs, $failed failed by injection"
+	if printf '%s' "$names" | grep -q net-nat && printf '%s' "$names" | grep -q net-nonat &&
+		printf '%s' "$names" | grep -q net-publish; then
+		ok "fault log lists the network steps ($(echo $steps_a | wc -w) + $(echo $steps_b | wc -w)), NAT setup and --no-nat among them"
+	else
+		not_ok "fault log lists the network steps, NAT setup and --no-nat among them"
+	fi
 	is "$bad" "0" "$runs runs with a failure at each network step and kill -9: no residue after any"
 	is "$(residue)" "" "nothing left at the end of the fault runs"
 else
@@ -290,6 +437,42 @@ pasta_case() {
 	[ "$(sort -u "$T/up.log")" = "10.99.0.1" ] || { diag "upstream saw: $(cat "$T/up.log")"; return 1; }
 }
 mcase "--net pasta: the sandbox reaches upstream" pasta_case user root
+# --publish through pasta: it listens in the caller's namespace (here the
+# test's) and forwards into the sandbox.  Clients: the test's own
+# 127.0.0.1, TCP and UDP, and a host upstream connecting to the test's
+# address.  --unshare-pid: the servers end with the sandbox.
+pasta_publish_case() {
+	local mode=$1 d pid t u up port
+	command -v pasta >/dev/null || { SKIP_REASON="pasta not installed"; return 77; }
+	d=$(mkw pasta-$mode)
+	chmod 777 "$d" # root in the sandbox's user namespace is not its owner
+	# Ports of their own per mode: the previous mode's pasta may still be
+	# on its way out.
+	case $mode in root) port=81 ;; user) port=82 ;; *) port=83 ;; esac
+	mode_prefix "$mode"
+	"${MODE_CMD[@]}" --ro-bind / / --bind "$d" "$d" --dev /dev --proc /proc --unshare-pid \
+		--die-with-parent --net pasta --publish 8${port}1:7031 --publish 5${port}4:7032/udp -- \
+		sh -c "python3 $SRV tcp-peer 7031 $d/t & python3 $SRV udp-echo 7032 $d/u & wait" \
+		>"$T/io/out" 2>"$T/io/err" &
+	pid=$!
+	for _ in $(seq 200); do [ -e "$d/t.ready" ] && [ -e "$d/u.ready" ] && break; sleep 0.05; done
+	t=$(timeout 10 python3 "$SRV" tcp-get 8${port}1 127.0.0.1 2>&1)
+	u=$(timeout 10 python3 "$SRV" udp-send 5${port}4 127.0.0.1 reply 2>&1)
+	# UDP from beyond the host, as a client elsewhere (10.99.0.2 is the
+	# gateway, which pasta maps to the host itself: 10.99.1.2 is not).
+	# TCP from there is not tested: the installed pasta (0.0~git20230309)
+	# accepts such a connection and hands it in, but never acknowledges
+	# what the namespace sends back -- reproduced with pasta alone.
+	up=$(timeout 10 ip netns exec "$UP" python3 "$SRV" udp-send 5${port}4 10.99.0.1 reply 10.99.1.2 2>&1)
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	rc=0 out="tcp: $t; udp: $u; upstream udp: $up" err=$(cat "$T/io/err")
+	[ "$t" = "peer=127.0.0.1" ] || { diag "127.0.0.1 TCP: $t"; return 1; }
+	[ "$u" = "echo:hi" ] || { diag "127.0.0.1 UDP: $u"; return 1; }
+	[ "$up" = "echo:hi" ] || { diag "upstream UDP: $up"; return 1; }
+}
+mcase "--net pasta --publish: host clients reach the listener in the sandbox, TCP and UDP" \
+	pasta_publish_case user root setuid
 bridge_user_case() {
 	run_mode "$1" --ro-bind / / --net bridge true
 	expect_fail "--net bridge needs root (or vb installed setuid and a grant in /etc/voidbox/network.conf); use --net pasta as an ordinary user: Operation not permitted"
