@@ -501,13 +501,17 @@ static int check_policy(const vb_config *cfg, const struct vb_net_config *net, v
 
 /* ---- privileges ------------------------------------------------------------ */
 
-/* Root for the module's own fixed operations (files under /run/voidbox,
- * /proc/sys), in setuid mode: the process is root, but the engine set
- * fsuid/fsgid to the user's for user-supplied paths: root's here.  A
- * credential change clears the parent-death signal, which the engine
- * set: set again on the way out. */
+/* Root for the module's own fixed operations (netlink, nftables, files
+ * under /run/voidbox, /proc/sys), in setuid mode:
+ *   setuid without a user namespace: the process is root, but the engine
+ *     set fsuid/fsgid to the user's for user-supplied paths: root's here;
+ *   setuid_net (a user namespace and --net bridge): the effective ids are
+ *     the user's and root waits in the saved ones: taken up here, given
+ *     back at once (the capabilities go with the effective uid).
+ * Each credential change clears the parent-death signal and dumpability,
+ * which the engine set: set again on the way out. */
 struct net_priv {
-	int kind; /* 0: nothing changed, 1: fs ids */
+	int kind; /* 0: nothing changed, 1: fs ids, 2: effective ids */
 	uid_t fsuid;
 	gid_t fsgid;
 };
@@ -516,7 +520,12 @@ static struct net_priv priv_enter(const vb_config *cfg)
 {
 	struct net_priv p = { 0 };
 
-	if (cfg->is_privileged && geteuid() == 0) {
+	if (cfg->setuid_net && geteuid() != 0) {
+		if (setresuid((uid_t)-1, 0, (uid_t)-1) == 0) {
+			(void)setresgid((gid_t)-1, 0, (gid_t)-1);
+			p.kind = 2;
+		}
+	} else if (cfg->is_privileged && geteuid() == 0) {
 		p.kind = 1;
 		p.fsuid = (uid_t)setfsuid(0);
 		p.fsgid = (gid_t)setfsgid(0);
@@ -526,7 +535,12 @@ static struct net_priv priv_enter(const vb_config *cfg)
 
 static void priv_leave(const vb_config *cfg, struct net_priv p)
 {
-	if (p.kind == 1) {
+	if (p.kind == 2) {
+		if (setresgid((gid_t)-1, cfg->real_gid, (gid_t)-1) < 0 ||
+		    setresuid((uid_t)-1, cfg->real_uid, (uid_t)-1) < 0)
+			abort(); /* cannot fail with euid 0; never go on as root */
+		(void)prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+	} else if (p.kind == 1) {
 		(void)setfsgid(p.fsgid);
 		(void)setfsuid(p.fsuid);
 	}
@@ -545,6 +559,11 @@ static void priv_leave(const vb_config *cfg, struct net_priv p)
 		if (_cfg)                                                      \
 			priv_leave(_cfg, _p);                                  \
 	} while (0)
+
+bool net_needs_root(const vb_config *cfg)
+{
+	return cfg->net && cfg->net->mode == NET_MODE_BRIDGE;
+}
 
 /* ---- undo steps ------------------------------------------------------------ */
 
@@ -1183,9 +1202,10 @@ int net_prepare(struct vb_sandbox *sb, vb_error *err)
 			      "--ip, --mac, --no-nat and --ipv6 need --net bridge");
 	if (net->n_publish && net->mode != NET_MODE_BRIDGE && net->mode != NET_MODE_PASTA)
 		return vb_err(err, VB_STAGE_CONFIG, -1, 0, "--publish needs --net bridge or pasta");
-	if (cfg->is_privileged && (r = check_policy(cfg, net, err)) < 0)
+	if ((cfg->is_privileged || cfg->setuid_net) && (r = check_policy(cfg, net, err)) < 0)
 		return r;
-	if (net->mode == NET_MODE_BRIDGE && getuid() != 0 && !cfg->is_privileged)
+	if (net->mode == NET_MODE_BRIDGE && getuid() != 0 && !cfg->is_privileged &&
+	    !cfg->setuid_net)
 		return NET_ERR(err, EPERM, "--net bridge needs root (or vb installed setuid and a "
 					   "grant in %s); use --net pasta as an ordinary user",
 			       NET_POLICY_FILE);

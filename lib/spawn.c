@@ -219,6 +219,12 @@ _Noreturn static void run_child(struct spawn_state *st)
 		(void)read_one_byte(cfg->userns_block_fd);
 		(void)close(cfg->userns_block_fd);
 	}
+	/* Cloned by a setuid vb that kept root in its saved ids (setuid_net):
+	 * not here.  Our ids are mapped now, so they can be named. */
+	if (cfg->setuid_net && (setresgid((gid_t)-1, (gid_t)-1, getegid()) < 0 ||
+				setresuid((uid_t)-1, (uid_t)-1, geteuid()) < 0))
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, VB_FAIL_TEXT, VB_TXT_SETUID,
+					    errno));
 
 	if ((c->ns & VB_NS_NET) && !cfg->net && ns_loopback_up() < 0)
 		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_NETWORK, -1, VB_FAIL_TEXT,
@@ -468,7 +474,21 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 	    access("/proc/self/ns/cgroup", F_OK) < 0)
 		c->ns &= ~(unsigned)VB_NS_CGROUP;
 
-	if (cfg->is_privileged && (c->ns & VB_NS_USER)) {
+	if (cfg->is_privileged && (c->ns & VB_NS_USER) && net_needs_root(cfg)) {
+		/* Setuid with a user namespace and --net bridge: everything
+		 * runs as the user could run it, the sandbox included, but the
+		 * bridge, its veth and nft rules need root in this process, at
+		 * setup and at teardown.  So only the effective ids become the
+		 * user's; root stays in the saved ones, for lib/net.c alone
+		 * (net_priv_enter).  The user cannot ptrace a process whose
+		 * saved uid and permitted capabilities are not theirs. */
+		if (setresgid((gid_t)-1, cfg->real_gid, (gid_t)-1) < 0 ||
+		    setresuid((uid_t)-1, cfg->real_uid, (uid_t)-1) < 0)
+			return vb_err(err, VB_STAGE_PRIVS, -1, errno, "unable to drop privileges");
+		(void)prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+		cfg->is_privileged = false;
+		cfg->setuid_net = true;
+	} else if (cfg->is_privileged && (c->ns & VB_NS_USER)) {
 		/* Setuid with a user namespace: nothing needs root, so give it
 		 * up now; the rest runs exactly as the user could run it. */
 		if (setresgid(cfg->real_gid, cfg->real_gid, cfg->real_gid) < 0 ||

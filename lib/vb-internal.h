@@ -265,6 +265,10 @@ struct vb_config {
 	bool is_privileged;   /* running setuid root: ruid != 0, euid == 0 */
 	uid_t real_uid;
 	gid_t real_gid;
+	/* Setuid with a user namespace and --net bridge: the outer process
+	 * runs as the user with root kept in its saved ids, which only the
+	 * network module takes up again, for its own fixed operations (lib/spawn.c). */
+	bool setuid_net;
 };
 
 /* Logs through the embedder's function, if any. */
@@ -418,6 +422,8 @@ int net_setup_parent(struct vb_sandbox *sb, vb_error *err);
 int net_setup_child(struct vb_sandbox *sb, const char *newroot, vb_error *err);
 /* Namespaces the module needs (e.g. VB_NS_NET for --net bridge). */
 unsigned net_required_ns(const vb_config *cfg);
+/* Whether the module needs root in the outer process (--net bridge). */
+bool net_needs_root(const vb_config *cfg);
 void net_config_free(struct vb_net_config *net);
 
 int sup_prepare(struct vb_sandbox *sb, vb_error *err);

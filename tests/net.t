@@ -513,6 +513,82 @@ suid_grant() {
 }
 mcase "setuid: a grant allows its bridge and subnet, nothing else; teardown as root" suid_grant setuid
 
+# Setuid with a user namespace: the sandbox is the user's (its user
+# namespace maps only the user, no capability outside it), the bridge, veth
+# and nft work is done by the outer vb with the root it kept for that.
+suid_userns() {
+	local d pid got
+	d=$(mkw suid-userns)
+	mkdir -p "$T/etc" && cp -a /etc/. "$T/etc/" && mkdir -p "$T/etc/voidbox" || return 1
+	printf 'user %s bridge vb0 subnet 10.88.0.0/16\n' "$TUSER" >"$T/etc/voidbox/network.conf"
+	mount --bind "$T/etc" /etc || { SKIP_REASON="cannot bind a copy of /etc"; return 77; }
+	# In the background: a published listener, for a host client.
+	mode_prefix setuid
+	"${MODE_CMD[@]}" --ro-bind / / --bind "$d" "$d" --proc /proc --dev /dev --unshare-user \
+		--unshare-pid --die-with-parent --net bridge --publish 8282:7041 -- \
+		python3 "$SRV" tcp-peer 7041 "$d/p" >/dev/null 2>"$d/err" &
+	pid=$!
+	for _ in $(seq 200); do [ -e "$d/p.ready" ] && break; sleep 0.05; done
+	got=$(timeout 10 python3 "$SRV" tcp-get 8282 127.0.0.1 2>&1)
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	run_mode setuid --ro-bind / / --proc /proc --dev /dev --unshare-user --net bridge -- sh -c \
+		"id -u; ip -4 -o addr show eth0; grep -E '^Cap(Prm|Eff)' /proc/self/status; \
+		 wc -l </proc/self/uid_map; $(py tcp-get 7001 10.88.0.1)"
+	umount /etc
+	expect_rc 0 || return 1
+	expect_out_like "^$TUID\$" || return 1
+	expect_out_like 'inet 10\.88\.[0-9.]+/16' || return 1
+	expect_out_like 'CapPrm:[[:space:]]+0+$' || return 1
+	expect_out_like 'CapEff:[[:space:]]+0+$' || return 1
+	expect_out_like '^1$' || return 1
+	expect_out_like '^peer=10\.88\.' || return 1
+	[ "$got" = "peer=10.88.0.1" ] || { diag "--publish: $got $(cat "$d/err")"; return 1; }
+	[ -z "$(residue)" ] || { diag "left: $(residue)"; return 1; }
+}
+mcase "setuid + --unshare-user + --net bridge: a user's sandbox, root only in the outer vb" \
+	suid_userns setuid
+# The same with a failure injected at each network step (the fault build,
+# setuid too): one line, status 1, nothing left.
+suid_userns_faults() {
+	local prog0=$PROG vbin0=$VB_BIN steps s bad=0 n=0
+	[ -x "$T/bin/vb-fault" ] || { SKIP_REASON="vb-fault not built"; return 77; }
+	mkdir -p "$T/etc" && cp -a /etc/. "$T/etc/" && mkdir -p "$T/etc/voidbox" || return 1
+	printf 'user %s bridge vb0 subnet 10.88.0.0/16\n' "$TUSER" >"$T/etc/voidbox/network.conf"
+	mount --bind "$T/etc" /etc || { SKIP_REASON="cannot bind a copy of /etc"; return 77; }
+	set_vb "$T/bin/vb-fault"
+	local args=(--ro-bind / / --proc /proc --dev /dev --unshare-user --die-with-parent --net bridge
+		--ipv6 --no-nat --publish 8383:80 true)
+	rm -f "$T/w/sflog"
+	nft delete table inet voidbox 2>/dev/null
+	VB_FAULT_LOG=$T/w/sflog run_mode setuid "${args[@]}"
+	steps=$(awk '$3 ~ /^net-/ { print $1 }' "$T/w/sflog" 2>/dev/null | sort -un)
+	for s in $steps; do
+		nft delete table inet voidbox 2>/dev/null
+		VB_FAULT_STEP=$s run_mode setuid "${args[@]}"
+		n=$((n + 1))
+		if [ "$rc" != 1 ] || [ "$(printf '%s\n' "$err" | wc -l)" != 1 ] || [ -n "$(residue)" ]; then
+			bad=$((bad + 1))
+			diag "step $s: rc=$rc err=$err left: $(residue | tr '\n' ' ')"
+		fi
+	done
+	umount /etc
+	set_vb "$vbin0"
+	PROG=$prog0
+	[ "$n" -ge 10 ] || { diag "only $n network steps logged: $steps"; return 1; }
+	[ "$bad" = 0 ] || return 1
+	rc=0 out="$n steps" err=
+}
+mcase "setuid + --unshare-user + --net bridge: a failure at each network step leaves nothing" \
+	suid_userns_faults setuid
+suid_userns_nogrant() {
+	[ -e /etc/voidbox/network.conf ] && { SKIP_REASON="host has a network.conf"; return 77; }
+	run_mode setuid --ro-bind / / --unshare-user --net bridge true
+	expect_fail "--net bridge in setuid mode needs a grant in /etc/voidbox/network.conf"
+	[ -z "$(residue)" ] || { diag "left: $(residue)"; return 1; }
+}
+mcase "setuid + --unshare-user: --net bridge refused without a grant" suid_userns_nogrant setuid
+
 # ---- prune -------------------------------------------------------------------------
 "$VB_BIN" --net-prune
 rc=$?
