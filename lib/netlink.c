@@ -363,8 +363,9 @@ int nl_batch_send(struct nl_sock *nl, struct nl_batch *b, unsigned *ret_failed, 
 		  size_t msg_size)
 {
 	/* Acks are small (NETLINK_CAP_ACK; else they echo a request of at
-	 * most NL_MSG_MAX bytes); 4 KiB each holds one with its text. */
-	static _Thread_local uint8_t bufs[NL_BATCH_MAX][4096];
+	 * most NL_MSG_MAX bytes): 2 KiB each holds one with its text.  On
+	 * the stack: the child must not allocate. */
+	uint8_t bufs[NL_BATCH_MAX][2048] __attribute__((aligned(4)));
 	struct mmsghdr mm[NL_BATCH_MAX];
 	struct iovec iov[NL_BATCH_MAX];
 	struct sockaddr_nl sa[NL_BATCH_MAX];
