@@ -579,14 +579,15 @@ static void undo_lease(void *data)
 	net->rt.lease_path[0] = '\0';
 }
 
-/* The veth goes with the sandbox's namespace: when the sandbox has ended,
- * the kernel destroys the pair as it cleans the namespace up, after vb has
- * gone (an RTM_DELLINK waits for RCU grace periods: tens of milliseconds).
- * Its host end is only taken down here, at once: a process of the sandbox
- * that outlived it (no --unshare-pid) keeps the namespace, but no longer
- * reaches the bridge with an address that is no longer leased.  While the
- * sandbox still runs (setup failed; vb_sandbox_free() of a running one),
- * the pair is deleted outright. */
+/* The veth goes with the sandbox's namespace: when the sandbox has ended
+ * (vb_run() has also killed what the command left running), the kernel
+ * destroys the pair as it cleans the namespace up, after vb has gone (an
+ * RTM_DELLINK waits for RCU grace periods: tens of milliseconds).  Its host
+ * end is only taken down here, at once: whatever still keeps the namespace
+ * (an embedder's sandbox whose orphans live on, a process put into it from
+ * outside) no longer reaches the bridge with an address that is no longer
+ * leased.  While the sandbox still runs (setup failed; vb_sandbox_free()
+ * of a running one), the pair is deleted outright. */
 static void undo_veth(void *data)
 {
 	struct vb_net_config *net = data;

@@ -252,18 +252,29 @@ sleep 0.3
 is "$(sort -u "$T/up6.log")" "fd99::1" "--ipv6: upstream sees the masqueraded IPv6 source"
 
 # ---- teardown: what vb removes, what goes with the namespace --------------------------
-# A process that outlives the sandbox (no --unshare-pid) keeps its network
-# namespace, and so the veth: vb takes the host end down (the address is
-# no longer leased) and a later sandbox given that address replaces it.
-out=$(sbx --net bridge --ip 10.88.0.91 -- sh -c 'sleep 60 >/dev/null 2>&1 & echo $!' 2>&1)
-orphan=$out
+# A network namespace kept by something else than the sandbox (here a
+# process the test puts into it with nsenter; vb itself kills what the
+# command leaves running) outlives the sandbox, and so does the veth: vb
+# takes its host end down (the address is no longer leased), and a later
+# sandbox given that address replaces it.
+rm -f "$T/pin.pid" "$T/pin.go"
+"${VBR[@]}" --net bridge --ip 10.88.0.91 --bind "$T" "$T" -- sh -c \
+	"echo \$\$ >$T/pin.pid; while [ ! -e $T/pin.go ]; do sleep 0.05; done" >/dev/null 2>&1 &
+pin_vb=$!
+for _ in $(seq 200); do [ -s "$T/pin.pid" ] && break; sleep 0.05; done
+nsenter --net="/proc/$(cat "$T/pin.pid")/ns/net" sleep 60 &
+pin=$!
+sleep 0.2
+touch "$T/pin.go"
+wait "$pin_vb"
 st=$(ip -o link show vb0a58005b 2>/dev/null)
-like "$st" 'state DOWN' "a sandbox's orphan keeps the veth, whose host end is down once vb exits"
+like "$st" 'state DOWN' "a namespace kept from outside keeps the veth, whose host end is down once vb exits"
 is "$(ls /run/voidbox/net/vb0/ | grep -c '^10\.88\.0\.91$')" "0" "... and the lease is released"
 out=$(sbx --net bridge --ip 10.88.0.91 -- ip -4 -o addr show eth0 2>&1)
 like "$out" 'inet 10\.88\.0\.91/16' "the address given again: the stale veth replaced, no EEXIST"
-[ -n "$orphan" ] && kill "$orphan" 2>/dev/null
-is "$(residue)" "" "the orphan gone, its veth is gone"
+kill "$pin" 2>/dev/null
+wait "$pin" 2>/dev/null
+is "$(residue)" "" "the namespace gone, its veth is gone"
 
 # Back-to-back runs: the next address each time (round-robin), so a run
 # never waits for the previous one's veth to be torn down.
