@@ -579,25 +579,31 @@ static void undo_lease(void *data)
 	net->rt.lease_path[0] = '\0';
 }
 
-/* The veth goes with the sandbox's namespace: when the sandbox has ended
- * (vb_run() has also killed what the command left running), the kernel
- * destroys the pair as it cleans the namespace up, after vb has gone (an
- * RTM_DELLINK waits for RCU grace periods: tens of milliseconds).  Its host
- * end is only taken down here, at once: whatever still keeps the namespace
- * (an embedder's sandbox whose orphans live on, a process put into it from
- * outside) no longer reaches the bridge with an address that is no longer
- * leased.  While the sandbox still runs (setup failed; vb_sandbox_free()
- * of a running one), the pair is deleted outright. */
+/* The veth goes with the sandbox's namespace: when the sandbox has ended,
+ * the kernel destroys the pair as it cleans the namespace up, after vb has
+ * gone (an RTM_DELLINK waits for RCU grace periods: tens of milliseconds).
+ * So nothing is done here when no process of the sandbox can be left: it
+ * had a pid namespace, or vb_run() killed what the command left running.
+ * Otherwise (an embedder's sandbox whose orphans live on; with a cgroup,
+ * killed only after this) the host end is taken down, so that whatever
+ * keeps the namespace no longer reaches the bridge with an address that
+ * is no longer leased.  Something let into the namespace from outside
+ * keeps it too: a later sandbox given that address replaces the veth.
+ * While the sandbox still runs (setup failed; vb_sandbox_free() of a
+ * running one), the pair is deleted outright. */
 static void undo_veth(void *data)
 {
 	struct vb_net_config *net = data;
+	const struct vb_sandbox *sb = net->rt.sb;
 	struct nl_batch b;
 	char msg[128];
 
 	if (!host_nl.mnl)
 		return;
 	nl_batch_init(&b);
-	if (net->rt.sb && net->rt.sb->exited)
+	if (sb && sb->exited && ((sb->ns & VB_NS_PID) || sb->reap_tree))
+		return;
+	if (sb && sb->exited)
 		(void)rt_put_link_flags(&b, 0, net->rt.veth, false);
 	else
 		(void)rt_put_link_del(&b, net->rt.veth);

@@ -253,28 +253,40 @@ is "$(sort -u "$T/up6.log")" "fd99::1" "--ipv6: upstream sees the masqueraded IP
 
 # ---- teardown: what vb removes, what goes with the namespace --------------------------
 # A network namespace kept by something else than the sandbox (here a
-# process the test puts into it with nsenter; vb itself kills what the
-# command leaves running) outlives the sandbox, and so does the veth: vb
-# takes its host end down (the address is no longer leased), and a later
-# sandbox given that address replaces it.
-rm -f "$T/pin.pid" "$T/pin.go"
-"${VBR[@]}" --net bridge --ip 10.88.0.91 --bind "$T" "$T" -- sh -c \
-	"echo \$\$ >$T/pin.pid; while [ ! -e $T/pin.go ]; do sleep 0.05; done" >/dev/null 2>&1 &
-pin_vb=$!
-for _ in $(seq 200); do [ -s "$T/pin.pid" ] && break; sleep 0.05; done
-nsenter --net="/proc/$(cat "$T/pin.pid")/ns/net" sleep 60 &
-pin=$!
-sleep 0.2
-touch "$T/pin.go"
-wait "$pin_vb"
-st=$(ip -o link show vb0a58005b 2>/dev/null)
-like "$st" 'state DOWN' "a namespace kept from outside keeps the veth, whose host end is down once vb exits"
+# process the test puts into it with nsenter) outlives the sandbox, and so
+# does the veth.  vb does nothing to it when no process of the sandbox can
+# be left (vb killed the command's leftovers); with a cgroup, whose
+# processes are killed only after the network's teardown, it takes the
+# host end down.  Either way the lease is released, and a later sandbox
+# given that address replaces the veth.
+# pinned ARGS...: runs a sandbox with ARGS whose namespace the test keeps;
+# sets $pin (the keeping process).
+pinned() {
+	rm -f "$T/pin.pid" "$T/pin.go"
+	"${VBR[@]}" "$@" --bind "$T" "$T" -- sh -c \
+		"echo \$\$ >$T/pin.pid; while [ ! -e $T/pin.go ]; do sleep 0.05; done" >/dev/null 2>&1 &
+	local v=$!
+	for _ in $(seq 200); do [ -s "$T/pin.pid" ] && break; sleep 0.05; done
+	nsenter --net="/proc/$(cat "$T/pin.pid")/ns/net" sleep 60 &
+	pin=$!
+	sleep 0.2
+	touch "$T/pin.go"
+	wait "$v"
+}
+pinned --net bridge --ip 10.88.0.91
+like "$(ip -o link show vb0a58005b 2>/dev/null)" 'state UP' \
+	"a namespace kept from outside keeps its veth (vb left it to the kernel)"
 is "$(ls /run/voidbox/net/vb0/ | grep -c '^10\.88\.0\.91$')" "0" "... and the lease is released"
 out=$(sbx --net bridge --ip 10.88.0.91 -- ip -4 -o addr show eth0 2>&1)
-like "$out" 'inet 10\.88\.0\.91/16' "the address given again: the stale veth replaced, no EEXIST"
+like "$out" 'inet 10\.88\.0\.91/16' "the address given again: the kept veth replaced, no EEXIST"
 kill "$pin" 2>/dev/null
 wait "$pin" 2>/dev/null
-is "$(residue)" "" "the namespace gone, its veth is gone"
+pinned --net bridge --ip 10.88.0.92 --pids-max 100
+like "$(ip -o link show vb0a58005c 2>/dev/null)" 'state DOWN' \
+	"with a cgroup, the veth of a kept namespace has its host end down once vb exits"
+kill "$pin" 2>/dev/null
+wait "$pin" 2>/dev/null
+is "$(residue)" "" "the namespaces let go, their veths are gone"
 
 # Back-to-back runs: the next address each time (round-robin), so a run
 # never waits for the previous one's veth to be torn down.
