@@ -396,6 +396,8 @@ static void learn(void)
 	    vb_config_add_op(cfg, VB_OP_SYMLINK, "usr/lib", "/lib", &err) < 0 ||
 	    vb_config_add_op(cfg, VB_OP_SYMLINK, "usr/lib64", "/lib64", &err) < 0 ||
 	    vb_config_add_op(cfg, VB_OP_RO_BIND, self, "/probe", &err) < 0 ||
+	    /* The probe is this binary: under ASan it needs /proc. */
+	    vb_config_add_op(cfg, VB_OP_PROC, NULL, "/proc", &err) < 0 ||
 	    vb_config_unshare(cfg, VB_NS_PID, false, &err) < 0 ||
 	    vb_config_seccomp_learn(cfg, file, &err) < 0 ||
 	    vb_config_set_command(cfg, 3, argv, &err) < 0 || vb_config_validate(cfg, &err) < 0 ||
