@@ -263,8 +263,16 @@ _Noreturn static void run_child(struct spawn_state *st)
 	need_init = !cfg->as_pid_1 &&
 		    ((c->ns & VB_NS_PID) || cfg->n_lock_files > 0 || cfg->sync_fd >= 0);
 	if (need_init) {
-		pid_t pid = fork();
+		/* PID 1 is born non-dumpable (see pid1_run()): set after the
+		 * fork, the command could race it and attach first.  The
+		 * command gets the flag back as it was (0 in setuid mode). */
+		int dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+		pid_t pid;
 
+		(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+		pid = fork();
+		if (pid == 0 && dumpable > 0)
+			(void)prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
 		if (pid < 0)
 			CHILD_TRY(st, vb_child_fail(c, VB_STAGE_EXEC, -1, VB_FAIL_TEXT,
 						    VB_TXT_FORK_PID1, errno));
