@@ -28,6 +28,14 @@ import signal
 import struct
 import sys
 import termios
+
+# Signals the scenarios rely on start at their defaults whatever the runner
+# left ignored (nohup, some CI runners): an ignored SIGHUP is inherited
+# through exec by vb and the command, and a hangup would then end nothing.
+for _sig in (signal.SIGHUP, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGTSTP,
+             signal.SIGTTIN, signal.SIGTTOU):
+    if signal.getsignal(_sig) == signal.SIG_IGN:
+        signal.signal(_sig, signal.SIG_DFL)
 import time
 
 
