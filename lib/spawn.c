@@ -613,6 +613,9 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 
 	/* Parent.  From here on a failure kills and reaps the child. */
 	sb->ns = c->ns;
+	/* run_child()'s rule for an init process. */
+	sb->has_init = !cfg->as_pid_1 &&
+		       ((c->ns & VB_NS_PID) || cfg->n_lock_files > 0 || cfg->sync_fd >= 0);
 	sup_mark(sb, VB_SUP_CLONE);
 	(void)pty_spawned(sb); /* sec: the slave is the child's now */
 	r = vb_rollback_push(&sb->rb, undo_kill_child, sb, false);

@@ -540,21 +540,23 @@ static void emit_namespaces(struct jbuf *j, pid_t pid)
 	j_close(j, '{');
 }
 
-/* The command's pid: the outer child itself, or its only child (PID 1's
- * fork) when there is an init. */
-static pid_t command_pid(pid_t outer)
+/* The command's pid: the outer child itself, or, when that is vb's PID 1,
+ * its only child (0 when the command is already gone). */
+static pid_t command_pid(const struct vb_sandbox *sb)
 {
 	char path[64], buf[64];
 	_cleanup_close_ int fd = -1;
 	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)outer, (int)outer);
+	if (!sb->has_init)
+		return sb->pid;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)sb->pid, (int)sb->pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
 	n = read(fd, buf, sizeof(buf) - 1);
 	if (n <= 0)
-		return outer;
+		return 0;
 	buf[n] = '\0';
 	return (pid_t)strtol(buf, NULL, 10);
 }
@@ -593,11 +595,11 @@ void sup_emit_running(struct vb_sandbox *sb)
 	if (!s || s->spawned_sent)
 		return;
 	s->spawned_sent = true;
-	cmd = command_pid(sb->pid);
+	cmd = command_pid(sb);
 	j_begin(&j, "spawned");
 	j_int(&j, "vb_pid", getpid());
 	j_int(&j, "sandbox_pid", sb->pid);
-	if (cmd && cmd != sb->pid)
+	if (sb->has_init)
 		j_int(&j, "pid1_pid", sb->pid);
 	else
 		j_null(&j, "pid1_pid");

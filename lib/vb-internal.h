@@ -312,6 +312,7 @@ struct vb_sandbox {
 	vb_exit exit;
 	int timed_out, oom;     /* set by the modules that noticed */
 	bool reap_tree;         /* subreaper: kill the command's leftovers at exit */
+	bool has_init;          /* the outer child is vb's PID 1, the command its child */
 	struct timespec start;  /* CLOCK_MONOTONIC at vb_spawn() */
 	struct vb_cg_state *cg;   /* lib/cgroup.c's per-sandbox state, or NULL */
 	struct vb_sup_state *sup; /* lib/supervise.c's per-sandbox state, or NULL */
