@@ -13,7 +13,8 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
-#include "vb-internal.h"
+#include "fault.h"
+#include "sandbox.h"
 
 #define FAIL_TXT(c, txt, e) vb_child_fail((c), VB_STAGE_PRIVS, -1, VB_FAIL_TEXT, (txt), (e))
 

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <sys/capability.h>
 
-#include "vb-internal.h"
+#include "hooks.h"
 
 #define CFG_ERR(err, ...) vb_err((err), VB_STAGE_CONFIG, -1, 0, __VA_ARGS__)
 #define ENOMEM_ERR(err) vb_err((err), VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory")

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "sec-internal.h"
+#include "security/security.h"
 
 enum { CK_OK, CK_WARN, CK_FAIL };
 

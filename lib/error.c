@@ -2,7 +2,7 @@
 /* The caller-owned error record. */
 #include <stdio.h>
 
-#include "vb-internal.h"
+#include "configuration.h"
 
 int vb_err(vb_error *err, int stage, int op_index, int error, const char *fmt, ...)
 {

@@ -3,7 +3,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 
-#include "vb-internal.h"
+#include "fault.h"
 
 #ifdef VB_FAULT_INJECTION
 /* Steps are counted per process: the parent's from 1, the sandbox child's

@@ -25,7 +25,8 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 
-#include "vb-internal.h"
+#include "fault.h"
+#include "sandbox.h"
 
 #define BASE_PATH "/tmp"
 

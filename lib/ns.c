@@ -9,7 +9,8 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
-#include "vb-internal.h"
+#include "fault.h"
+#include "sandbox.h"
 
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x00001000

@@ -10,7 +10,8 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
-#include "vb-internal.h"
+#include "fault.h"
+#include "hooks.h"
 
 static volatile pid_t forward_to;
 

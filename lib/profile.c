@@ -4,7 +4,7 @@
  * --args data (NUL-separated, as bwrap) and profile text (one argument a
  * line, '#' comments).
  */
-#include "vb-internal.h"
+#include "base.h"
 
 /* A shell that works on a merged-/usr Debian: read-only /usr, the usual
  * symlinks, the /etc a shell and the dynamic loader want, fresh /proc,

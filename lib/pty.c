@@ -14,7 +14,7 @@
 #include <sys/ioctl.h>
 #include <termios.h>
 
-#include "sec-internal.h"
+#include "security/security.h"
 
 /* Per-sandbox relay state (an undo record owns it). */
 struct pty_state {

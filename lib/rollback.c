@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Undo records for everything setup creates outside the child. */
-#include "vb-internal.h"
+#include "rollback.h"
 
 int vb_rollback_push(struct vb_rollback *rb, vb_undo_fn fn, void *data, bool owned)
 {

@@ -31,7 +31,8 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "vb-internal.h"
+#include "fault.h"
+#include "hooks.h"
 
 #ifdef HAVE_SELINUX
 #include <selinux/selinux.h>

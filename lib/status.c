@@ -4,7 +4,8 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "vb-internal.h"
+#include "fault.h"
+#include "sandbox.h"
 
 /* bwrap's order; only the namespaces the sandbox made are listed (the
  * mount namespace always is). */

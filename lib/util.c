@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
 
-#include "vb-internal.h"
+#include "base.h"
 
 int vb_write_all(int fd, const void *buf, size_t len)
 {

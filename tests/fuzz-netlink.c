@@ -18,7 +18,7 @@
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 
-#include "net-internal.h"
+#include "net/net.h"
 
 static int attr_cb(const struct nlattr *a, void *data)
 {

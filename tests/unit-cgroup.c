@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "cg-internal.h"
-#include "sup-internal.h"
+#include "supervise/cgroup.h"
+#include "supervise/supervise.h"
 
 static int n_test, n_fail;
 

@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include <sys/capability.h>
 
-#include "vb-internal.h"
+#include "fault.h"
+#include "hooks.h"
 
 static int n_test, n_fail;
 

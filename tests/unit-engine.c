@@ -3,7 +3,8 @@
  * child error records, rollback order. TAP on stdout. */
 #include <stdio.h>
 
-#include "vb-internal.h"
+#include "fault.h"
+#include "hooks.h"
 
 static int n_test, n_fail;
 

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "net-internal.h"
+#include "net/net.h"
 
 static int n_test, n_fail;
 

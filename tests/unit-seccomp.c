@@ -15,7 +15,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include "sec-internal.h"
+#include "security/security.h"
 
 int sec_compile(vb_config *cfg, struct vb_bpf_prog **ret, size_t *ret_n, vb_error *err);
 

@@ -21,8 +21,8 @@
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 
-#include "cg-internal.h"
-#include "sup-internal.h"
+#include "supervise/cgroup.h"
+#include "supervise/supervise.h"
 
 #define CFG_ERR(err, ...) vb_err((err), VB_STAGE_CONFIG, -1, 0, __VA_ARGS__)
 #define CG_ERR(err, e, ...) vb_err((err), VB_STAGE_CGROUP, -1, (e), __VA_ARGS__)

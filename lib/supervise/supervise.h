@@ -4,7 +4,8 @@
 #define VB_SUP_INTERNAL_H
 #include <sys/resource.h>
 
-#include "vb-internal.h"
+#include "fault.h"
+#include "hooks.h"
 
 #define SUP_MAX_RLIMITS 16
 

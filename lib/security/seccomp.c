@@ -36,7 +36,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 
-#include "sec-internal.h"
+#include "security/security.h"
 
 struct vb_sec_config *sec_get(vb_config *cfg)
 {

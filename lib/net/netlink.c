@@ -20,7 +20,7 @@
 #include <sys/time.h>
 #include <time.h>
 
-#include "net-internal.h"
+#include "net/net.h"
 
 /* <linux/netfilter.h>'s, which clashes with <netinet/in.h>. */
 #ifndef NFPROTO_INET

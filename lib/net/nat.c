@@ -25,7 +25,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 
-#include "net-internal.h"
+#include "net/net.h"
 
 #ifdef HAVE_NFTABLES
 #include <dlfcn.h>

@@ -20,7 +20,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
-#include "net-internal.h"
+#include "net/net.h"
 
 int ipam_parse_cidr4(const char *s, struct in_addr *ret_net, unsigned *ret_prefix)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* --net: the module's shared state and its three layers, rtnetlink
- * (lib/netlink.c), address leases (lib/ipam.c) and nftables (lib/nat.c),
- * which lib/net.c strings together. */
+ * (net/netlink.c), address leases (net/ipam.c) and nftables (net/nat.c),
+ * which net/bridge.c strings together. */
 #ifndef VB_NET_INTERNAL_H
 #define VB_NET_INTERNAL_H
 
@@ -10,7 +10,8 @@
 #include <netinet/in.h>
 #include <stdint.h>
 
-#include "vb-internal.h"
+#include "fault.h"
+#include "hooks.h"
 
 struct nlmsghdr;
 
@@ -31,24 +32,6 @@ struct net_publish {
 	uint16_t host_port, port;
 };
 
-/* What a sandbox holds while it runs (reset by each net_prepare). */
-struct net_runtime {
-	struct in_addr addr;      /* leased IPv4 address */
-	struct in6_addr addr6;    /* with --ipv6: prefix + the same host index */
-	char lease_path[PATH_MAX];
-	char veth[IFNAMSIZ];      /* host end, "vb" + 8 hex digits of addr */
-	int bridge_index;
-	char tag[16];             /* 8 hex digits of addr: names nft objects */
-	int ns_fd;                /* ns:PATH, opened in net_prepare */
-	int resolv_fd;            /* prepared resolv.conf text (memfd) */
-	char resolv[2048];        /* the same text, copied by the child */
-	size_t resolv_len;
-	pid_t pasta_pid;
-	struct vb_sandbox *sb;    /* the sandbox all this is for */
-	bool nonat_elem;          /* the address is in the no-nat set */
-	bool published;           /* per-sandbox DNAT chains exist */
-};
-
 struct vb_net_config {
 	enum net_mode mode;
 	char bridge[IFNAMSIZ];
@@ -66,16 +49,34 @@ struct vb_net_config {
 	size_t n_publish;
 	char dns[NET_MAX_DNS][INET6_ADDRSTRLEN];
 	size_t n_dns;
-	struct net_runtime rt;
 };
 
-/* ---- lib/netlink.c: requests, acks and dumps over libmnl ---------------- */
+/* ---- net/netlink.c: requests, acks and dumps over libmnl ---------------- */
 
 struct nl_sock {
 	void *mnl;        /* struct mnl_socket */
 	int proto;        /* NETLINK_ROUTE or NETLINK_NETFILTER */
 	uint32_t portid;
 	uint32_t seq;
+};
+
+/* What one sandbox holds while it runs (sb->net): made by net_prepare(),
+ * freed by the last of its undo steps.  The configuration stays read-only,
+ * so that one process can run several sandboxes at once. */
+struct vb_net_state {
+	const struct vb_net_config *net; /* the sandbox's configuration */
+	struct vb_sandbox *sb;           /* the sandbox all this is for */
+	struct nl_sock host_nl;   /* bridge: rtnetlink in the caller's namespace */
+	struct in_addr addr;      /* leased IPv4 address */
+	struct in6_addr addr6;    /* with --ipv6: prefix + the same host index */
+	char lease_path[PATH_MAX];
+	char veth[IFNAMSIZ];      /* host end, "vb" + 8 hex digits of addr */
+	int bridge_index;
+	char tag[16];             /* 8 hex digits of addr: names nft objects */
+	int ns_fd;                /* ns:PATH, opened in net_prepare */
+	char resolv[2048];        /* the sandbox's resolv.conf, copied by the child */
+	size_t resolv_len;
+	pid_t pasta_pid;
 };
 
 /* Called for each data message of a reply; < 0 stops with that error. */
@@ -175,7 +176,7 @@ int rt_link_each(struct nl_sock *nl, const char *prefix, void (*fn)(const char *
 int nft_rules_present(struct nl_sock *nl, const char *table, const char *chain,
 		      const char *const *want, size_t n_want, bool *ret_present);
 
-/* ---- lib/ipam.c: leases under /run/voidbox/net/<bridge>/ ---------------- */
+/* ---- net/ipam.c: leases under /run/voidbox/net/<bridge>/ ---------------- */
 
 /* Parses "A.B.C.D/N" (IPv4) into the network address and prefix (8..30). */
 int ipam_parse_cidr4(const char *s, struct in_addr *ret_net, unsigned *ret_prefix);
@@ -210,7 +211,7 @@ void ipam_release(const char *path);
 int ipam_busy(const char *bridge, ipam_stale_fn stale, void *data, bool *ret_busy,
 	      int *ret_lock_fd);
 
-/* ---- lib/nat.c: one nftables table "inet voidbox" ----------------------- */
+/* ---- net/nat.c: one nftables table "inet voidbox" ----------------------- */
 
 /* Per bridge: masquerade of the subnet leaving through any other interface,
  * except the addresses in the bridge's no-nat sets; idempotent. */
@@ -234,14 +235,58 @@ void nat_publish_del(const char *tag);
 /* Whether nftables support was built in. */
 bool nat_available(void);
 
-/* ---- lib/net.c ----------------------------------------------------------- */
+/* ---- net/config.c, net/resolv.c ----------------------------------------------------- */
 
 /* Parses --publish's [HOSTIP:]HOSTPORT:PORT[/tcp|/udp] ([v6]:... too). */
 int net_parse_publish(const char *s, struct net_publish *ret);
 /* Builds resolv.conf text: dns servers if any, else the host's resolvers
  * (from resolv_path) without loopback ones, which are replaced by those of
  * upstream_path (systemd-resolved's list).  -ENOSPC when it does not fit. */
-int net_build_resolv(char (*dns)[INET6_ADDRSTRLEN], size_t n_dns, const char *resolv_path,
+int net_build_resolv(const char (*dns)[INET6_ADDRSTRLEN], size_t n_dns, const char *resolv_path,
 		     const char *upstream_path, char *buf, size_t size, size_t *ret_len);
+
+/* ---- the module's own pieces (lib/net/) ------------------------------------ */
+
+#define NET_ERR(err, e, ...) vb_err((err), VB_STAGE_NETWORK, -1, (e), __VA_ARGS__)
+
+/* net/policy.c: setuid mode's grants, and root for the module's fixed
+ * operations (see net_priv_enter). */
+int net_check_policy(const vb_config *cfg, const struct vb_net_config *net, vb_error *err);
+struct net_priv {
+	int kind; /* 0: nothing changed, 1: fs ids, 2: effective ids */
+	uid_t fsuid;
+	gid_t fsgid;
+};
+struct net_priv net_priv_enter(const vb_config *cfg);
+void net_priv_leave(const vb_config *cfg, struct net_priv p);
+/* An undo step with the module's privileges. */
+#define WITH_PRIV(st, stmt)                                             \
+	do {                                                            \
+		const vb_config *_cfg = (st)->sb->cfg;                  \
+		struct net_priv _p = net_priv_enter(_cfg);              \
+		stmt;                                                   \
+		net_priv_leave(_cfg, _p);                               \
+	} while (0)
+
+/* net/config.c: a name fit for a bridge (also an nft identifier and a
+ * directory name). */
+bool net_valid_ifname(const char *s);
+
+/* net/resolv.c, child: binds st->resolv over newroot's /etc/resolv.conf. */
+int net_bind_resolv(const struct vb_net_state *st, const char *newroot, vb_error *err);
+
+/* net/bridge.c */
+int bridge_prepare(struct vb_net_state *st, vb_error *err);
+int bridge_setup_parent(struct vb_net_state *st, vb_error *err);
+int bridge_setup_child(const struct vb_net_state *st, vb_error *err);
+/* The supervision stream's "network" event: eth0 and what it was given. */
+void bridge_event(const struct vb_net_state *st);
+/* The sweep's callback (ipam_stale_fn): removes what a dead sandbox's lease
+ * names; data is an rtnetlink socket in the caller's namespace, or NULL. */
+void bridge_sweep_stale(const char *bridge, struct in_addr addr, const char *note, void *data);
+
+/* net/pasta.c */
+const char *pasta_find(void);
+int pasta_setup_parent(struct vb_net_state *st, vb_error *err);
 
 #endif

@@ -4,7 +4,8 @@
 #include <linux/filter.h>
 #include <stdint.h>
 
-#include "vb-internal.h"
+#include "fault.h"
+#include "hooks.h"
 
 /* One BPF program, ready for prctl(PR_SET_SECCOMP). */
 struct vb_bpf_prog {
@@ -75,7 +76,7 @@ int sec_begin(vb_config *cfg, bool ok, vb_error *err, struct vb_sec_config **ret
 bool sec_syscall_known(const char *name);
 
 /* lib/seccomp-learn.c: sec_apply_child() loads the learning filter; the
- * engine calls the others (see vb-internal.h). */
+ * engine calls the others (see lib/hooks.h). */
 int learn_apply_child(struct vb_sandbox *sb, vb_error *err);
 
 /* lib/landlock.c */

@@ -5,7 +5,8 @@
 #define VB_CG_INTERNAL_H
 #include <limits.h>
 
-#include "vb-internal.h"
+#include "fault.h"
+#include "hooks.h"
 
 /* Controllers, as bits. */
 enum {

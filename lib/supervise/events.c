@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "sup-internal.h"
+#include "supervise/supervise.h"
 
 uint64_t sup_now_ns(void)
 {

@@ -49,7 +49,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-#include "sec-internal.h"
+#include "security/security.h"
 
 #define LEARN_MAX_INSNS	  64
 #define LEARN_MAX_RECORDS 8192

@@ -16,8 +16,8 @@
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 
-#include "cg-internal.h"
-#include "sup-internal.h"
+#include "supervise/cgroup.h"
+#include "supervise/supervise.h"
 
 #define CFG_ERR(err, ...) vb_err((err), VB_STAGE_CONFIG, -1, 0, __VA_ARGS__)
 

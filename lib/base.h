@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What every file of libvoidbox uses: cleanup helpers, caps on input sizes,
+ * small I/O helpers (lib/util.c).  Not installed. */
+#ifndef VB_BASE_H
+#define VB_BASE_H
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "voidbox.h"
+
+#define VB_EXPORT __attribute__((visibility("default")))
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+static inline void freep(void *p) { free(*(void **)p); }
+static inline void closep(int *fd)
+{
+	if (*fd >= 0)
+		(void)close(*fd);
+}
+#define _cleanup_free_ _cleanup_(freep)
+#define _cleanup_close_ _cleanup_(closep)
+#define TAKE_PTR(p)                            \
+	({                                     \
+		__typeof__(p) _t = (p);        \
+		(p) = NULL;                    \
+		_t;                            \
+	})
+#define TAKE_FD(fd)                            \
+	({                                     \
+		int _t = (fd);                 \
+		(fd) = -1;                     \
+		_t;                            \
+	})
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define _unused_ __attribute__((unused))
+
+/* Caps that keep hostile input bounded (house style). */
+#define VB_MAX_ARGS 9000
+#define VB_MAX_OPS 8192
+#define VB_MAX_STRING 4096
+
+/* ---- small helpers (lib/util.c) ----------------------------------------- */
+
+/* write()/read() the whole buffer, retrying on EINTR.  -errno or -EPIPE on
+ * a short read at EOF. */
+int vb_write_all(int fd, const void *buf, size_t len);
+int vb_read_all(int fd, void *buf, size_t len);
+/* Reads a whole fd into a NUL-terminated malloc'ed buffer. */
+int vb_read_fd(int fd, char **ret_buf, size_t *ret_len);
+/* Writes a string to a file (path relative to dirfd), O_CLOEXEC. */
+int vb_write_file_at(int dirfd, const char *path, const char *data);
+char *vb_strdup_checked(const char *s);
+
+#endif

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The running sandbox and the child during setup: the engine (lib/spawn.c,
+ * lib/wait.c) and the concerns it calls (lib/mount.c, lib/ns.c, lib/caps.c,
+ * lib/pid1.c, lib/status.c). */
+#ifndef VB_SANDBOX_H
+#define VB_SANDBOX_H
+
+#include <time.h>
+
+#include "configuration.h"
+#include "rollback.h"
+
+/* ---- the running sandbox (lib/spawn.c) ---------------------------------- */
+
+/* The parent's wait loop polls these fds and calls cb on readiness; modules
+ * register theirs (signalfd, timerfd, cgroup events, pty relay, ...).  cb
+ * returns < 0 to stop the loop with that error, 0 to go on. */
+struct vb_waiter {
+	int fd;
+	short events;
+	int (*cb)(struct vb_sandbox *sb, struct vb_waiter *w, short revents);
+	void *data;
+};
+#define VB_MAX_WAITERS 16
+
+struct vb_sandbox {
+	vb_config *cfg;
+	struct vb_rollback rb;  /* undone when the sandbox ends or setup fails */
+	pid_t pid;              /* outermost child, in the caller's pid ns */
+	int pidfd;
+	pid_t pid1_ns_pid;      /* the command's pid as seen inside, if known */
+	int cgroup_fd;          /* for CLONE_INTO_CGROUP, -1 when none */
+	unsigned ns;            /* namespaces created (VB_NS_*) */
+	struct vb_waiter waiters[VB_MAX_WAITERS];
+	size_t n_waiters;
+	bool exited;
+	vb_exit exit;
+	int timed_out, oom;     /* set by the modules that noticed */
+	bool reap_tree;         /* subreaper: kill the command's leftovers at exit */
+	bool has_init;          /* the outer child is vb's PID 1, the command its child */
+	struct timespec start;  /* CLOCK_MONOTONIC at vb_spawn() */
+	struct vb_net_state *net; /* net/net.c's per-sandbox state, or NULL */
+	struct vb_cg_state *cg;   /* lib/cgroup.c's per-sandbox state, or NULL */
+	struct vb_sup_state *sup; /* lib/supervise.c's per-sandbox state, or NULL */
+	struct vb_learn *learn;   /* lib/seccomp-learn.c's, or NULL */
+};
+
+int vb_sandbox_add_waiter(struct vb_sandbox *sb, int fd, short events,
+			  int (*cb)(struct vb_sandbox *, struct vb_waiter *, short), void *data);
+
+/* ---- the child during setup (lib/spawn.c, lib/mount.c, lib/ns.c, lib/caps.c)
+ * Everything the child needs is prepared by the parent before clone, so that
+ * the child allocates nothing between clone and exec. */
+struct vb_child {
+	struct vb_sandbox *sb;
+	const vb_config *cfg;
+	struct vb_child_error ce;
+	unsigned ns;            /* namespaces actually created (VB_NS_*) */
+	bool userns;            /* running in a user namespace we made or joined */
+	bool setuid_mode;       /* setuid root without a user namespace */
+	uid_t sandbox_uid;
+	gid_t sandbox_gid;
+	int proc_fd;            /* the host's /proc, opened before pivot_root */
+	const char *host_tty;   /* ttyname of stdout, for --dev's console */
+	char **envp;            /* prepared environment, PWD slot at pwd_index */
+	int pwd_index;
+	const char *old_cwd;    /* caller's cwd, tried when no --chdir */
+	char pwd_buf[4200];
+	int lock_fds[64];
+	size_t n_lock_fds;
+	char tmp_path[64];      /* scratch for /bindfileXXXXXX */
+	void *caps_keep;        /* cap_t of --cap-add, built by caps_prepare() */
+	void *caps_none;        /* empty cap_t */
+	uint64_t keep_mask;     /* the caps the command keeps */
+	pid_t parent_pid;       /* for --die-with-parent's race check */
+};
+
+/* Records a failure in c->ce; returns -error (or -EIO when error is 0). */
+int vb_child_fail(struct vb_child *c, int stage, int op_index, int what, int arg, int error);
+/* Records a module's vb_error as the child's failure. */
+int vb_child_fail_err(struct vb_child *c, const vb_error *err, int error);
+
+/* lib/mount.c: prepare the base tmpfs and pivot into it (old root at
+ * /oldroot, new root at /newroot), apply the ops, then make /newroot the
+ * root and drop /oldroot. */
+int mnt_enter_base(struct vb_child *c);
+int mnt_apply_ops(struct vb_child *c);
+int mnt_enter_newroot(struct vb_child *c);
+/* Appends s to buf[*len] with overlayfs's escaping of '\\', ',' and ':'. */
+int mnt_escape_overlay(char *buf, size_t size, size_t *len, const char *s);
+
+/* lib/caps.c: the final credentials of the command (and of PID 1). */
+int caps_drop_privileges(struct vb_child *c, bool keep_requested);
+int caps_prepare(struct vb_child *c);
+void caps_release(struct vb_child *c);
+/* Parses nothing: returns the mask of caps libcap knows (for ALL). */
+uint64_t caps_all_mask(void);
+
+/* lib/pid1.c: runs PID 1 until cmd exits; never returns. */
+_Noreturn void pid1_run(struct vb_child *c, pid_t cmd);
+
+/* lib/ns.c */
+unsigned long ns_clone_flags(unsigned ns);
+/* clone3() into the namespaces (and cgroup_fd when >= 0); like fork(),
+ * returns 0 in the child, the pid in the parent (with *ret_pidfd). */
+pid_t ns_clone(unsigned long flags, int cgroup_fd, int *ret_pidfd);
+int ns_write_id_maps(pid_t pid, uid_t sandbox_uid, uid_t real_uid, gid_t sandbox_gid,
+		     gid_t real_gid, bool deny_setgroups);
+int ns_loopback_up(void);
+int ns_disable_userns(int proc_fd, uid_t uid, gid_t gid);
+
+/* lib/status.c: --info-fd and --json-status-fd. */
+int status_write_info(struct vb_sandbox *sb, vb_error *err);
+void status_write_exit(struct vb_sandbox *sb, int exit_code);
+
+#endif
