@@ -58,4 +58,9 @@ int vb_read_fd(int fd, char **ret_buf, size_t *ret_len);
 int vb_write_file_at(int dirfd, const char *path, const char *data);
 char *vb_strdup_checked(const char *s);
 
+/* ---- parsers (lib/parse.c; the public ones are in voidbox.h) ------------ */
+
+/* "NOFILE" for RLIMIT_NOFILE, "?" for an unknown resource. */
+const char *vb_rlimit_name(int resource);
+
 #endif

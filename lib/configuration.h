@@ -70,6 +70,7 @@ struct vb_config {
 	bool seccomp_fd_single; /* --seccomp was used (it may not mix with --add-seccomp-fd) */
 
 	bool new_session, die_with_parent, as_pid_1;
+	bool pty; /* --pty (lib/pty.c) */
 
 	/* Capability sets as 64-bit masks by capability number, after applying
 	 * --cap-add/--cap-drop in order: an add clears the bit in caps_drop, a

@@ -2,7 +2,7 @@
 /* The caller-owned error record. */
 #include <stdio.h>
 
-#include "configuration.h"
+#include "sandbox.h"
 
 int vb_err(vb_error *err, int stage, int op_index, int error, const char *fmt, ...)
 {
@@ -153,4 +153,18 @@ void vb_child_error_format(const vb_config *cfg, const struct vb_child_error *ce
 #undef F
 	if (ce->quiet && err)
 		err->error = 0;
+}
+
+void vb_sandbox_warn(struct vb_sandbox *sb, bool log, const char *fmt, ...)
+{
+	char text[sizeof(sb->warnings[0])];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (log)
+		vb_log(sb->cfg, VB_LOG_WARNING, "%s", text);
+	if (sb->n_warnings < ARRAY_SIZE(sb->warnings))
+		memcpy(sb->warnings[sb->n_warnings++], text, sizeof(text));
 }

@@ -86,6 +86,6 @@ int pty_spawned(struct vb_sandbox *sb);
  * for the command (the kernel signals the pty's foreground group). */
 bool pty_winch(struct vb_sandbox *sb);
 /* vb's PID 1 (lib/pid1.c): closes its copies of the pty's fds. */
-void pty_pid1(void);
+void pty_pid1(struct vb_sandbox *sb);
 
 #endif

@@ -40,7 +40,7 @@ _Noreturn void pid1_run(struct vb_child *c, pid_t cmd)
 	int status = 1;
 
 	forward_to = cmd;
-	pty_pid1();
+	pty_pid1(c->sb);
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		(void)sigaction(forwarded[i], &sa, NULL);

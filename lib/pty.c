@@ -14,33 +14,31 @@
 #include <sys/ioctl.h>
 #include <termios.h>
 
-#include "security/security.h"
+#include "hooks.h"
 
-/* Per-sandbox relay state (an undo record owns it). */
-struct pty_state {
+/* Per-sandbox relay state (sb->pty; an undo record owns it).  The child,
+ * a clone of the same process image, finds its slave here too. */
+struct vb_pty_state {
 	int master, slave;
 	bool restore;
 	struct termios saved;
+	struct vb_sandbox *sb;
 };
-
-/* The child's slave fd (set by pty_prepare(), read by pty_child() in the
- * clone of the same process image). */
-static int child_slave = -1;
-static struct pty_state *cur;
 
 VB_EXPORT int vb_config_pty(vb_config *cfg, vb_error *err)
 {
-	struct vb_sec_config *sec;
 	int r;
 
-	r = sec_begin(cfg, true, err, &sec);
+	if (!cfg)
+		return vb_err(err, VB_STAGE_CONFIG, -1, EINVAL, "Invalid argument");
+	r = vb_config_option(cfg, err);
 	if (r < 0)
 		return r;
-	sec->pty = true;
+	cfg->pty = true;
 	return 0;
 }
 
-static void sync_winsize(struct pty_state *ps)
+static void sync_winsize(struct vb_pty_state *ps)
 {
 	struct winsize ws;
 
@@ -48,7 +46,7 @@ static void sync_winsize(struct pty_state *ps)
 		(void)ioctl(ps->master, TIOCSWINSZ, &ws);
 }
 
-static int copy_out(struct pty_state *ps)
+static int copy_out(struct vb_pty_state *ps)
 {
 	char buf[4096];
 	ssize_t n = read(ps->master, buf, sizeof(buf));
@@ -60,7 +58,7 @@ static int copy_out(struct pty_state *ps)
 
 static void undo_pty(void *data)
 {
-	struct pty_state *ps = data;
+	struct vb_pty_state *ps = data;
 
 	if (ps->master >= 0) {
 		/* What the command wrote last is still in the pty. */
@@ -74,14 +72,12 @@ static void undo_pty(void *data)
 		(void)close(ps->master);
 	if (ps->slave >= 0)
 		(void)close(ps->slave);
-	if (cur == ps)
-		cur = NULL;
-	child_slave = -1;
+	ps->sb->pty = NULL;
 }
 
 static int on_master(struct vb_sandbox *sb _unused_, struct vb_waiter *w, short revents)
 {
-	struct pty_state *ps = w->data;
+	struct vb_pty_state *ps = w->data;
 
 	sync_winsize(ps);
 	if ((revents & POLLIN) && copy_out(ps) > 0)
@@ -93,7 +89,7 @@ static int on_master(struct vb_sandbox *sb _unused_, struct vb_waiter *w, short 
 
 static int on_stdin(struct vb_sandbox *sb, struct vb_waiter *w, short revents)
 {
-	struct pty_state *ps = w->data;
+	struct vb_pty_state *ps = w->data;
 	char buf[4096];
 	ssize_t n;
 
@@ -140,13 +136,12 @@ bool pty_winch(struct vb_sandbox *sb)
 /* Parent, before clone (called next to sec_prepare()). */
 int pty_prepare(struct vb_sandbox *sb, vb_error *err)
 {
-	const struct vb_sec_config *sec = sb->cfg->sec;
-	struct pty_state *ps;
+	struct vb_pty_state *ps;
 	struct termios raw;
 	char name[128];
 	int r;
 
-	if (!sec || !sec->pty)
+	if (!sb->cfg->pty)
 		return 0;
 	if (!isatty(STDIN_FILENO))
 		return vb_err(err, VB_STAGE_PREPARE, -1, 0,
@@ -155,6 +150,8 @@ int pty_prepare(struct vb_sandbox *sb, vb_error *err)
 	if (!ps)
 		return vb_err(err, VB_STAGE_PREPARE, -1, ENOMEM, "Out of memory");
 	ps->slave = -1;
+	ps->sb = sb;
+	sb->pty = ps;
 	ps->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	r = vb_rollback_push(&sb->rb, undo_pty, ps, true);
 	if (r < 0)
@@ -177,17 +174,15 @@ int pty_prepare(struct vb_sandbox *sb, vb_error *err)
 	if (vb_sandbox_add_waiter(sb, ps->master, POLLIN, on_master, ps) < 0 ||
 	    vb_sandbox_add_waiter(sb, STDIN_FILENO, POLLIN, on_stdin, ps) < 0)
 		return vb_err(err, VB_STAGE_PREPARE, -1, ENOSPC, "Too many waiters");
-	child_slave = ps->slave;
-	cur = ps;
 	return 0;
 }
 
 /* Parent, after clone: the slave belongs to the child now. */
-int pty_spawned(struct vb_sandbox *sb _unused_)
+int pty_spawned(struct vb_sandbox *sb)
 {
-	if (cur && cur->slave >= 0) {
-		(void)close(cur->slave);
-		cur->slave = -1;
+	if (sb->pty && sb->pty->slave >= 0) {
+		(void)close(sb->pty->slave);
+		sb->pty->slave = -1;
 	}
 	return 0;
 }
@@ -196,30 +191,33 @@ int pty_spawned(struct vb_sandbox *sb _unused_)
  * the master (inherited across clone, CLOEXEC never applies) it would keep
  * the pty alive after the relay closed it on a hangup, and the command
  * would never get its SIGHUP. */
-void pty_pid1(void)
+void pty_pid1(struct vb_sandbox *sb)
 {
-	if (cur && cur->master >= 0)
-		(void)close(cur->master);
-	if (child_slave >= 0)
-		(void)close(child_slave);
+	if (!sb->pty)
+		return;
+	if (sb->pty->master >= 0)
+		(void)close(sb->pty->master);
+	if (sb->pty->slave >= 0)
+		(void)close(sb->pty->slave);
 }
 
 /* Child, just before exec: a session of its own, the pty as controlling
  * terminal and as stdio. */
 int pty_child(struct vb_sandbox *sb, vb_error *err)
 {
-	const struct vb_sec_config *sec = sb->cfg->sec;
+	const struct vb_pty_state *ps = sb->pty;
+	int slave = ps ? ps->slave : -1;
 
-	if (!sec || !sec->pty || child_slave < 0)
+	if (slave < 0)
 		return 0;
 	if (setsid() < 0 && errno != EPERM)
 		return vb_err(err, VB_STAGE_EXEC, -1, errno, "setsid");
-	if (ioctl(child_slave, TIOCSCTTY, 0) < 0)
+	if (ioctl(slave, TIOCSCTTY, 0) < 0)
 		return vb_err(err, VB_STAGE_EXEC, -1, errno, "Can't make the pty the controlling terminal");
 	for (int fd = 0; fd <= 2; fd++)
-		if (dup2(child_slave, fd) < 0)
+		if (dup2(slave, fd) < 0)
 			return vb_err(err, VB_STAGE_EXEC, -1, errno, "dup2");
-	if (child_slave > 2)
-		(void)close(child_slave);
+	if (slave > 2)
+		(void)close(slave);
 	return 0;
 }

@@ -39,14 +39,33 @@ struct vb_sandbox {
 	bool reap_tree;         /* subreaper: kill the command's leftovers at exit */
 	bool has_init;          /* the outer child is vb's PID 1, the command its child */
 	struct timespec start;  /* CLOCK_MONOTONIC at vb_spawn() */
-	struct vb_net_state *net; /* net/net.c's per-sandbox state, or NULL */
-	struct vb_cg_state *cg;   /* lib/cgroup.c's per-sandbox state, or NULL */
-	struct vb_sup_state *sup; /* lib/supervise.c's per-sandbox state, or NULL */
-	struct vb_learn *learn;   /* lib/seccomp-learn.c's, or NULL */
+	struct vb_net_state *net; /* lib/net/'s per-sandbox state, or NULL */
+	struct vb_pty_state *pty; /* lib/pty.c's, or NULL */
+	struct vb_cg_state *cg;   /* lib/supervise/cgroup.c's, or NULL */
+	struct vb_sup_state *sup; /* lib/supervise/supervise.c's, or NULL */
+	struct vb_learn *learn;   /* lib/security/learn.c's, or NULL */
+	/* Warnings of setup that did not stop it, for the supervision
+	 * stream's runtime_init_warnings (vb_sandbox_warn()). */
+	char warnings[4][256];
+	size_t n_warnings;
 };
 
-int vb_sandbox_add_waiter(struct vb_sandbox *sb, int fd, short events,
-			  int (*cb)(struct vb_sandbox *, struct vb_waiter *, short), void *data);
+/* Records a warning of setup (lib/error.c): logged through the config's log
+ * function when log is set, and kept for the runtime_init_warnings event. */
+void vb_sandbox_warn(struct vb_sandbox *sb, bool log, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Registers a waiter for the wait loop (lib/wait.c); -ENOSPC when full. */
+static inline int vb_sandbox_add_waiter(struct vb_sandbox *sb, int fd, short events,
+					int (*cb)(struct vb_sandbox *, struct vb_waiter *, short),
+					void *data)
+{
+	if (sb->n_waiters >= VB_MAX_WAITERS)
+		return -ENOSPC;
+	sb->waiters[sb->n_waiters++] =
+		(struct vb_waiter){ .fd = fd, .events = events, .cb = cb, .data = data };
+	return 0;
+}
 
 /* ---- the child during setup (lib/spawn.c, lib/mount.c, lib/ns.c, lib/caps.c)
  * Everything the child needs is prepared by the parent before clone, so that

@@ -56,9 +56,6 @@ struct vb_sec_config {
 	unsigned landlock_scope;    /* SEC_LL_SCOPE_* */
 	int landlock_abi;           /* found by sec_prepare() */
 
-	/* --pty (lib/pty.c) */
-	bool pty;
-
 	/* --seccomp-learn FILE (lib/seccomp-learn.c): FILE's directory,
 	 * opened with the caller's rights, and FILE's name in it. */
 	char *learn_path;
@@ -72,14 +69,22 @@ struct vb_sec_config {
 struct vb_sec_config *sec_get(vb_config *cfg);
 int sec_begin(vb_config *cfg, bool ok, vb_error *err, struct vb_sec_config **ret);
 
-/* A name --seccomp-policy accepts (lib/seccomp.c). */
+/* security/policy.c: a name --seccomp-policy accepts; a @group by name
+ * (NULL when there is none). */
 bool sec_syscall_known(const char *name);
+struct sec_group {
+	const char *name;
+	const char *members; /* space-separated syscalls and @groups */
+};
+const struct sec_group *sec_find_group(const char *name);
+/* security/bpf.c: frees the compiled programs. */
+void sec_free_progs(struct vb_sec_config *sec);
 
-/* lib/seccomp-learn.c: sec_apply_child() loads the learning filter; the
+/* security/learn.c: sec_apply_child() loads the learning filter; the
  * engine calls the others (see lib/hooks.h). */
 int learn_apply_child(struct vb_sandbox *sb, vb_error *err);
 
-/* lib/landlock.c */
+/* security/landlock.c */
 int ll_abi(void);
 int ll_prepare(struct vb_sandbox *sb, vb_error *err);
 int ll_apply_child(struct vb_sandbox *sb, vb_error *err);

@@ -21,8 +21,8 @@
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 
+#include "fault.h"
 #include "supervise/cgroup.h"
-#include "supervise/supervise.h"
 
 #define CFG_ERR(err, ...) vb_err((err), VB_STAGE_CONFIG, -1, 0, __VA_ARGS__)
 #define CG_ERR(err, e, ...) vb_err((err), VB_STAGE_CGROUP, -1, (e), __VA_ARGS__)
@@ -805,7 +805,7 @@ int cg_prepare(struct vb_sandbox *sb, vb_error *err)
 	if (r == 0 && !v2_can_migrate(cg, base)) {
 		/* Not delegated to us: the v1 hierarchies may still be. */
 		if (need & v2_available(base))
-			sup_note(sb, "cgroup v2 at %s is not delegated to this user", base);
+			vb_sandbox_warn(sb, false, "cgroup v2 at %s is not delegated to this user", base);
 		r = -EACCES;
 	}
 	if (r == 0) {
@@ -867,7 +867,7 @@ int cg_prepare(struct vb_sandbox *sb, vb_error *err)
 	/* Said only once the whole setup worked: after an error, the error
 	 * is all a caller should read. */
 	if (v2_warning[0])
-		sup_warn(sb, "%s", v2_warning);
+		vb_sandbox_warn(sb, true, "%s", v2_warning);
 	return 0;
 }
 
@@ -877,10 +877,8 @@ int cg_attach(struct vb_sandbox *sb, vb_error *err)
 	char pid[32], path[PATH_MAX + 64];
 	int r;
 
-	if (!cs) {
-		sup_mark(sb, VB_SUP_CGROUP);
+	if (!cs)
 		return 0;
-	}
 	snprintf(pid, sizeof(pid), "%d", (int)sb->pid);
 	for (size_t i = 0; i < cs->n_dirs; i++) {
 		/* Cloned into the v2 cgroup already. */
@@ -893,7 +891,6 @@ int cg_attach(struct vb_sandbox *sb, vb_error *err)
 		if (r < 0)
 			return CG_ERR(err, -r, "Can't move the sandbox into cgroup %s", path);
 	}
-	sup_mark(sb, VB_SUP_CGROUP);
 	return 0;
 }
 

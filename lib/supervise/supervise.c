@@ -21,200 +21,6 @@
 
 #define CFG_ERR(err, ...) vb_err((err), VB_STAGE_CONFIG, -1, 0, __VA_ARGS__)
 
-/* ---- parsers ------------------------------------------------------------ */
-
-static int parse_u64(const char *s, uint64_t *ret, const char **end)
-{
-	uint64_t v = 0;
-	const char *p = s;
-
-	if (!isdigit((unsigned char)*p))
-		return -EINVAL;
-	for (; isdigit((unsigned char)*p); p++) {
-		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
-			return -ERANGE;
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	*ret = v;
-	*end = p;
-	return 0;
-}
-
-VB_EXPORT int vb_parse_size(const char *s, uint64_t *ret)
-{
-	static const struct {
-		const char *suffix;
-		unsigned shift;
-	} units[] = {
-		{ "", 0 },    { "B", 0 },    { "K", 10 },   { "KB", 10 }, { "KiB", 10 },
-		{ "M", 20 },  { "MB", 20 },  { "MiB", 20 }, { "G", 30 },  { "GB", 30 },
-		{ "GiB", 30 }, { "T", 40 },  { "TB", 40 },  { "TiB", 40 },
-	};
-	const char *end;
-	uint64_t v;
-	int r;
-
-	if (!s || !ret)
-		return -EINVAL;
-	if (strcmp(s, "max") == 0 || strcmp(s, "infinity") == 0 || strcmp(s, "unlimited") == 0) {
-		*ret = VB_UNLIMITED;
-		return 0;
-	}
-	r = parse_u64(s, &v, &end);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
-		if (strcasecmp(end, units[i].suffix) != 0)
-			continue;
-		if (units[i].shift && v > (UINT64_MAX >> units[i].shift))
-			return -ERANGE;
-		*ret = v << units[i].shift;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-VB_EXPORT int vb_parse_duration(const char *s, uint64_t *ret_usec)
-{
-	static const struct {
-		const char *suffix;
-		uint64_t usec;
-	} units[] = {
-		{ "", 1000000 },     { "s", 1000000 },    { "ms", 1000 }, { "us", 1 },
-		{ "m", 60000000 },   { "h", 3600000000 }, { "d", 86400000000 },
-	};
-	const char *end;
-	uint64_t whole, frac = 0, frac_div = 1;
-	int r;
-
-	if (!s || !ret_usec)
-		return -EINVAL;
-	r = parse_u64(s, &whole, &end);
-	if (r < 0)
-		return r;
-	if (*end == '.') {
-		end++;
-		if (!isdigit((unsigned char)*end))
-			return -EINVAL;
-		for (; isdigit((unsigned char)*end); end++) {
-			if (frac_div < 1000000000) {
-				frac = frac * 10 + (uint64_t)(*end - '0');
-				frac_div *= 10;
-			}
-		}
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
-		if (strcmp(end, units[i].suffix) != 0)
-			continue;
-		if (whole > UINT64_MAX / units[i].usec / 2)
-			return -ERANGE;
-		*ret_usec = whole * units[i].usec + frac * units[i].usec / frac_div;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-VB_EXPORT int vb_parse_signal(const char *s, int *ret)
-{
-	const char *end;
-	uint64_t v;
-
-	if (!s || !ret)
-		return -EINVAL;
-	if (parse_u64(s, &v, &end) == 0) {
-		if (*end || v < 1 || v >= (uint64_t)NSIG)
-			return -EINVAL;
-		*ret = (int)v;
-		return 0;
-	}
-	if (strncasecmp(s, "SIG", 3) == 0)
-		s += 3;
-	for (int sig = 1; sig < SIGRTMIN; sig++) {
-		const char *name = sigabbrev_np(sig);
-
-		if (name && strcasecmp(name, s) == 0) {
-			*ret = sig;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-static const struct {
-	const char *name;
-	int resource;
-} rlimit_names[] = {
-	{ "AS", RLIMIT_AS },           { "CORE", RLIMIT_CORE },
-	{ "CPU", RLIMIT_CPU },         { "DATA", RLIMIT_DATA },
-	{ "FSIZE", RLIMIT_FSIZE },     { "LOCKS", RLIMIT_LOCKS },
-	{ "MEMLOCK", RLIMIT_MEMLOCK }, { "MSGQUEUE", RLIMIT_MSGQUEUE },
-	{ "NICE", RLIMIT_NICE },       { "NOFILE", RLIMIT_NOFILE },
-	{ "NPROC", RLIMIT_NPROC },     { "RSS", RLIMIT_RSS },
-	{ "RTPRIO", RLIMIT_RTPRIO },   { "RTTIME", RLIMIT_RTTIME },
-	{ "SIGPENDING", RLIMIT_SIGPENDING }, { "STACK", RLIMIT_STACK },
-};
-
-static const char *rlimit_name(int resource)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(rlimit_names); i++)
-		if (rlimit_names[i].resource == resource)
-			return rlimit_names[i].name;
-	return "?";
-}
-
-static int parse_limit_value(const char *s, size_t n, uint64_t *ret)
-{
-	char buf[64];
-
-	if (n == 0 || n >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	return vb_parse_size(buf, ret);
-}
-
-VB_EXPORT int vb_parse_rlimit(const char *spec, int *ret_resource, uint64_t *ret_soft,
-			      uint64_t *ret_hard)
-{
-	const char *eq, *name, *colon;
-	size_t nlen;
-	uint64_t soft, hard;
-	int resource = -1, r;
-
-	if (!spec || !ret_resource || !ret_soft || !ret_hard)
-		return -EINVAL;
-	eq = strchr(spec, '=');
-	if (!eq)
-		return -EINVAL;
-	name = spec;
-	if (strncasecmp(name, "RLIMIT_", 7) == 0)
-		name += 7;
-	nlen = (size_t)(eq - name);
-	for (size_t i = 0; i < ARRAY_SIZE(rlimit_names); i++)
-		if (strlen(rlimit_names[i].name) == nlen &&
-		    strncasecmp(rlimit_names[i].name, name, nlen) == 0)
-			resource = rlimit_names[i].resource;
-	if (resource < 0)
-		return -EINVAL;
-	colon = strchr(eq + 1, ':');
-	r = parse_limit_value(eq + 1, colon ? (size_t)(colon - eq - 1) : strlen(eq + 1), &soft);
-	if (r < 0)
-		return r;
-	hard = soft;
-	if (colon && (r = parse_limit_value(colon + 1, strlen(colon + 1), &hard)) < 0)
-		return r;
-	if (soft != VB_UNLIMITED && hard != VB_UNLIMITED && soft > hard)
-		return -ERANGE;
-	if (hard == VB_UNLIMITED && soft != VB_UNLIMITED)
-		; /* fine */
-	else if (soft == VB_UNLIMITED && hard != VB_UNLIMITED)
-		return -ERANGE;
-	*ret_resource = resource;
-	*ret_soft = soft;
-	*ret_hard = hard;
-	return 0;
-}
-
 /* ---- setters -------------------------------------------------------------- */
 
 static struct vb_sup_config *sup_get(vb_config *cfg)
@@ -267,10 +73,10 @@ VB_EXPORT int vb_config_rlimit(vb_config *cfg, int resource, uint64_t soft, uint
 		return CFG_ERR(err, "--rlimit: unknown resource %d", resource);
 	if (soft != VB_UNLIMITED && (hard == VB_UNLIMITED ? false : soft > hard))
 		return CFG_ERR(err, "--rlimit %s: soft limit %" PRIu64 " above hard limit %" PRIu64,
-			       rlimit_name(resource), soft, hard);
+			       vb_rlimit_name(resource), soft, hard);
 	if (soft == VB_UNLIMITED && hard != VB_UNLIMITED)
 		return CFG_ERR(err, "--rlimit %s: soft limit unlimited above hard limit %" PRIu64,
-			       rlimit_name(resource), hard);
+			       vb_rlimit_name(resource), hard);
 	/* A later --rlimit for the same resource replaces the earlier one. */
 	for (i = 0; i < sup->n_rlimits && sup->rlimits[i].resource != resource; i++)
 		;
@@ -343,37 +149,6 @@ static struct vb_sup_state *sup_state(struct vb_sandbox *sb)
 	if (vb_rollback_push(&sb->rb, sup_state_free, sb, false) < 0)
 		return NULL; /* already freed by the push */
 	return s;
-}
-
-static void add_warning(struct vb_sandbox *sb, bool log, const char *fmt, va_list ap)
-{
-	struct vb_sup_state *s;
-	char text[256];
-
-	(void)vsnprintf(text, sizeof(text), fmt, ap);
-	if (log)
-		vb_log(sb->cfg, VB_LOG_WARNING, "%s", text);
-	if (!sb->cfg->sup || !(s = sup_state(sb)) || s->n_warnings >= ARRAY_SIZE(s->warnings))
-		return;
-	memcpy(s->warnings[s->n_warnings++], text, sizeof(text));
-}
-
-void sup_warn(struct vb_sandbox *sb, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	add_warning(sb, true, fmt, ap);
-	va_end(ap);
-}
-
-void sup_note(struct vb_sandbox *sb, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	add_warning(sb, false, fmt, ap);
-	va_end(ap);
 }
 
 void sup_mark(struct vb_sandbox *sb, enum vb_sup_stage stage)
@@ -572,8 +347,8 @@ int sup_spawned(struct vb_sandbox *sb, vb_error *err)
 		return vb_err(err, VB_STAGE_PREPARE, -1, EIO, "supervision events");
 	j_begin(&j, "runtime_init_warnings");
 	j_open(&j, "warnings", '[');
-	for (size_t i = 0; i < s->n_warnings; i++)
-		j_elem_str(&j, s->warnings[i]);
+	for (size_t i = 0; i < sb->n_warnings; i++)
+		j_elem_str(&j, sb->warnings[i]);
 	j_close(&j, '[');
 	sup_emit(sb->cfg, &j, "runtime_init_warnings");
 	return 0;
@@ -648,7 +423,7 @@ int sup_apply_child(struct vb_sandbox *sb, vb_error *err)
 			e = errno;
 		if (e)
 			return vb_err(err, VB_STAGE_EXEC, -1, e, "--rlimit %s: setrlimit",
-				      rlimit_name(sup->rlimits[i].resource));
+				      vb_rlimit_name(sup->rlimits[i].resource));
 	}
 	return 0;
 }

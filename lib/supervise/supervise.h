@@ -36,8 +36,6 @@ struct vb_sup_state {
 	bool timeout_fired, killed;
 	bool spawned_sent, exited_sent, oom_sent;
 	struct rusage ru_start;     /* RUSAGE_CHILDREN at sup_prepare */
-	char warnings[4][256];      /* runtime_init_warnings */
-	size_t n_warnings;
 };
 
 /* ---- events (lib/events.c) ---------------------------------------------- */
@@ -63,8 +61,4 @@ void sup_emit(vb_config *cfg, struct jbuf *j, const char *event);
 uint64_t sup_now_ns(void);
 /* "spawned" and "setup_finished", once the command runs. */
 void sup_emit_running(struct vb_sandbox *sb);
-/* A warning for runtime_init_warnings (also logged). */
-void sup_warn(struct vb_sandbox *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The same, for the event only (not logged). */
-void sup_note(struct vb_sandbox *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #endif
