@@ -21,7 +21,7 @@
 
 #include "voidbox.h"
 
-#define EXIT_SETUP 1 /* usage and setup errors, as bwrap */
+#define EXIT_SETUP 1         /* usage and setup errors, as bwrap */
 #define VB_CLI_MAX_ARGS 9000 /* bwrap's cap on argv plus --args lists */
 
 static const char *prog = "vb";      /* basename of argv[0], for messages */
@@ -229,13 +229,13 @@ struct opt {
 	int nargs;
 	const char *missing; /* bwrap's message when arguments are missing */
 	opt_fn fn;
-	int type;            /* op type, namespace mask, ... per handler */
-	bool flag;           /* a boolean for handlers that take one */
+	int type;  /* op type, namespace mask, ... per handler */
+	bool flag; /* a boolean for handlers that take one */
 };
 
-#define CALL(cli, expr)                      \
-	do {                                 \
-		if ((expr) < 0)              \
+#define CALL(cli, expr)                       \
+	do {                                  \
+		if ((expr) < 0)               \
 			die_err(&(cli)->err); \
 	} while (0)
 
@@ -312,10 +312,11 @@ static void do_size(struct cli *c, const struct opt *o, char **a)
 static void do_fd(struct cli *c, const struct opt *o, char **a)
 {
 	static int (*const setters[])(vb_config *, int, vb_error *) = {
-		vb_config_set_userns_fd,     vb_config_set_userns2_fd, vb_config_set_pidns_fd,
-		vb_config_set_sync_fd,       vb_config_set_block_fd,   vb_config_set_userns_block_fd,
-		vb_config_set_info_fd,       vb_config_set_json_status_fd, vb_config_set_seccomp_fd,
-		vb_config_add_seccomp_fd,
+		vb_config_set_userns_fd,  vb_config_set_userns2_fd,
+		vb_config_set_pidns_fd,   vb_config_set_sync_fd,
+		vb_config_set_block_fd,   vb_config_set_userns_block_fd,
+		vb_config_set_info_fd,    vb_config_set_json_status_fd,
+		vb_config_set_seccomp_fd, vb_config_add_seccomp_fd,
 	};
 	int fd = parse_fd(a[0]);
 
@@ -324,26 +325,56 @@ static void do_fd(struct cli *c, const struct opt *o, char **a)
 static void do_bool(struct cli *c, const struct opt *o, char **a)
 {
 	switch (o->type) {
-	case 0: CALL(c, vb_config_set_new_session(c->cfg, true, &c->err)); break;
-	case 1: CALL(c, vb_config_set_die_with_parent(c->cfg, true, &c->err)); break;
-	case 2: CALL(c, vb_config_set_as_pid_1(c->cfg, true, &c->err)); break;
-	case 3: CALL(c, vb_config_disable_userns(c->cfg, &c->err)); break;
-	case 4: CALL(c, vb_config_assert_userns_disabled(c->cfg, &c->err)); break;
-	case 5: CALL(c, vb_config_clearenv(c->cfg, &c->err)); break;
+	case 0:
+		CALL(c, vb_config_set_new_session(c->cfg, true, &c->err));
+		break;
+	case 1:
+		CALL(c, vb_config_set_die_with_parent(c->cfg, true, &c->err));
+		break;
+	case 2:
+		CALL(c, vb_config_set_as_pid_1(c->cfg, true, &c->err));
+		break;
+	case 3:
+		CALL(c, vb_config_disable_userns(c->cfg, &c->err));
+		break;
+	case 4:
+		CALL(c, vb_config_assert_userns_disabled(c->cfg, &c->err));
+		break;
+	case 5:
+		CALL(c, vb_config_clearenv(c->cfg, &c->err));
+		break;
 	}
 }
 static void do_string(struct cli *c, const struct opt *o, char **a)
 {
 	switch (o->type) {
-	case 0: CALL(c, vb_config_set_hostname(c->cfg, a[0], &c->err)); break;
-	case 1: CALL(c, vb_config_set_chdir(c->cfg, a[0], &c->err)); break;
-	case 2: CALL(c, vb_config_unsetenv(c->cfg, a[0], &c->err)); break;
-	case 3: CALL(c, vb_config_add_lock_file(c->cfg, a[0], &c->err)); break;
-	case 4: CALL(c, vb_config_cap_add(c->cfg, a[0], &c->err)); break;
-	case 5: CALL(c, vb_config_cap_drop(c->cfg, a[0], &c->err)); break;
-	case 6: CALL(c, vb_config_set_exec_label(c->cfg, a[0], &c->err)); break;
-	case 7: CALL(c, vb_config_set_file_label(c->cfg, a[0], &c->err)); break;
-	case 8: CALL(c, vb_config_set_argv0(c->cfg, a[0], &c->err)); break;
+	case 0:
+		CALL(c, vb_config_set_hostname(c->cfg, a[0], &c->err));
+		break;
+	case 1:
+		CALL(c, vb_config_set_chdir(c->cfg, a[0], &c->err));
+		break;
+	case 2:
+		CALL(c, vb_config_unsetenv(c->cfg, a[0], &c->err));
+		break;
+	case 3:
+		CALL(c, vb_config_add_lock_file(c->cfg, a[0], &c->err));
+		break;
+	case 4:
+		CALL(c, vb_config_cap_add(c->cfg, a[0], &c->err));
+		break;
+	case 5:
+		CALL(c, vb_config_cap_drop(c->cfg, a[0], &c->err));
+		break;
+	case 6:
+		CALL(c, vb_config_set_exec_label(c->cfg, a[0], &c->err));
+		break;
+	case 7:
+		CALL(c, vb_config_set_file_label(c->cfg, a[0], &c->err));
+		break;
+	case 8:
+		CALL(c, vb_config_set_argv0(c->cfg, a[0], &c->err));
+		break;
 	}
 }
 static void do_setenv(struct cli *c, const struct opt *o, char **a)
@@ -510,10 +541,15 @@ static void do_sup(struct cli *c, const struct opt *o, char **a)
 	double d;
 
 	switch (o->type) {
-	case 0: CALL(c, vb_config_status_fd(c->cfg, parse_fd(a[0]), &c->err)); return;
-	case 1: case 2: case 5:
+	case 0:
+		CALL(c, vb_config_status_fd(c->cfg, parse_fd(a[0]), &c->err));
+		return;
+	case 1:
+	case 2:
+	case 5:
 		if (vb_parse_size(a[0], &v) < 0)
-			die("%s: invalid size '%s' (bytes, or with a K, M, G or T suffix)", o->name, a[0]);
+			die("%s: invalid size '%s' (bytes, or with a K, M, G or T suffix)", o->name,
+			    a[0]);
 		if (o->type == 1)
 			CALL(c, vb_config_memory(c->cfg, v, &c->err));
 		else if (o->type == 2)
@@ -528,7 +564,8 @@ static void do_sup(struct cli *c, const struct opt *o, char **a)
 			die("--cpus: invalid number '%s'", a[0]);
 		CALL(c, vb_config_cpus(c->cfg, d, &c->err));
 		return;
-	case 4: case 6:
+	case 4:
+	case 6:
 		errno = 0;
 		v = strtoull(a[0], &end, 10);
 		if (a[0][0] < '0' || a[0][0] > '9' || *end || errno || v > 100000)
@@ -538,16 +575,20 @@ static void do_sup(struct cli *c, const struct opt *o, char **a)
 		else
 			CALL(c, vb_config_io_weight(c->cfg, (unsigned)v, &c->err));
 		return;
-	case 7: CALL(c, vb_config_cgroup_parent(c->cfg, a[0], &c->err)); return;
+	case 7:
+		CALL(c, vb_config_cgroup_parent(c->cfg, a[0], &c->err));
+		return;
 	case 8:
 		r = vb_parse_rlimit(a[0], &res, &v, &hard);
 		if (r == -ERANGE)
 			die("--rlimit: soft limit above hard limit in '%s'", a[0]);
 		if (r < 0)
-			die("--rlimit: invalid limit '%s' (NAME=SOFT[:HARD], e.g. NOFILE=1024:4096)", a[0]);
+			die("--rlimit: invalid limit '%s' (NAME=SOFT[:HARD], e.g. NOFILE=1024:4096)",
+			    a[0]);
 		CALL(c, vb_config_rlimit(c->cfg, res, v, hard, &c->err));
 		return;
-	case 9: case 11:
+	case 9:
+	case 11:
 		if (vb_parse_duration(a[0], &v) < 0)
 			die("%s: invalid duration '%s' (e.g. 10, 1.5s, 500ms, 2m)", o->name, a[0]);
 		if (o->type == 9)
@@ -570,10 +611,18 @@ static void do_net(struct cli *c, const struct opt *o, char **a)
 	char *end;
 
 	switch (o->type) {
-	case 0: CALL(c, vb_config_net(c->cfg, a[0], &c->err)); return;
-	case 1: CALL(c, vb_config_net_subnet(c->cfg, a[0], &c->err)); return;
-	case 2: CALL(c, vb_config_net_ip(c->cfg, a[0], &c->err)); return;
-	case 3: CALL(c, vb_config_net_mac(c->cfg, a[0], &c->err)); return;
+	case 0:
+		CALL(c, vb_config_net(c->cfg, a[0], &c->err));
+		return;
+	case 1:
+		CALL(c, vb_config_net_subnet(c->cfg, a[0], &c->err));
+		return;
+	case 2:
+		CALL(c, vb_config_net_ip(c->cfg, a[0], &c->err));
+		return;
+	case 3:
+		CALL(c, vb_config_net_mac(c->cfg, a[0], &c->err));
+		return;
 	case 4:
 		errno = 0;
 		v = strtoul(a[0], &end, 10);
@@ -581,11 +630,21 @@ static void do_net(struct cli *c, const struct opt *o, char **a)
 			die("--mtu: invalid number '%s'", a[0]);
 		CALL(c, vb_config_net_mtu(c->cfg, (unsigned)v, &c->err));
 		return;
-	case 5: CALL(c, vb_config_net_no_nat(c->cfg, &c->err)); return;
-	case 6: CALL(c, vb_config_net_ipv6(c->cfg, &c->err)); return;
-	case 7: CALL(c, vb_config_net_subnet6(c->cfg, a[0], &c->err)); return;
-	case 8: CALL(c, vb_config_net_publish(c->cfg, a[0], &c->err)); return;
-	case 9: CALL(c, vb_config_net_dns(c->cfg, a[0], &c->err)); return;
+	case 5:
+		CALL(c, vb_config_net_no_nat(c->cfg, &c->err));
+		return;
+	case 6:
+		CALL(c, vb_config_net_ipv6(c->cfg, &c->err));
+		return;
+	case 7:
+		CALL(c, vb_config_net_subnet6(c->cfg, a[0], &c->err));
+		return;
+	case 8:
+		CALL(c, vb_config_net_publish(c->cfg, a[0], &c->err));
+		return;
+	case 9:
+		CALL(c, vb_config_net_dns(c->cfg, a[0], &c->err));
+		return;
 	case 10:
 		CALL(c, vb_net_prune(&c->err));
 		exit(EXIT_SUCCESS);
@@ -599,21 +658,37 @@ static void do_sec(struct cli *c, const struct opt *o, char **a)
 	int r;
 
 	switch (o->type) {
-	case 0: CALL(c, vb_config_seccomp_policy(c->cfg, a[0], &c->err)); return;
-	case 1: CALL(c, vb_config_seccomp_allow(c->cfg, a[0], &c->err)); return;
-	case 2: CALL(c, vb_config_seccomp_deny(c->cfg, a[0], &c->err)); return;
-	case 3: CALL(c, vb_config_seccomp_default_action(c->cfg, a[0], &c->err)); return;
-	case 4: CALL(c, vb_config_landlock(c->cfg, o->flag, &c->err)); return;
-	case 5: CALL(c, vb_config_landlock_scope(c->cfg, a[0], &c->err)); return;
-	case 6: CALL(c, vb_config_pty(c->cfg, &c->err)); return;
+	case 0:
+		CALL(c, vb_config_seccomp_policy(c->cfg, a[0], &c->err));
+		return;
+	case 1:
+		CALL(c, vb_config_seccomp_allow(c->cfg, a[0], &c->err));
+		return;
+	case 2:
+		CALL(c, vb_config_seccomp_deny(c->cfg, a[0], &c->err));
+		return;
+	case 3:
+		CALL(c, vb_config_seccomp_default_action(c->cfg, a[0], &c->err));
+		return;
+	case 4:
+		CALL(c, vb_config_landlock(c->cfg, o->flag, &c->err));
+		return;
+	case 5:
+		CALL(c, vb_config_landlock_scope(c->cfg, a[0], &c->err));
+		return;
+	case 6:
+		CALL(c, vb_config_pty(c->cfg, &c->err));
+		return;
 	case 7:
 		CALL(c, vb_seccomp_policy_dump(a[0], buf, sizeof(buf), &c->err));
 		fputs(buf, stdout);
 		exit(EXIT_SUCCESS);
-	case 9: CALL(c, vb_config_seccomp_learn(c->cfg, a[0], &c->err)); return;
+	case 9:
+		CALL(c, vb_config_seccomp_learn(c->cfg, a[0], &c->err));
+		return;
 	case 8: /* --check-host [--json] */
-		r = vb_check_host(a[0] && strcmp(a[0], "--json") == 0 ? VB_CHECK_JSON : 0, prog_full,
-				  buf, sizeof(buf), &c->err);
+		r = vb_check_host(a[0] && strcmp(a[0], "--json") == 0 ? VB_CHECK_JSON : 0,
+				  prog_full, buf, sizeof(buf), &c->err);
 		if (r < 0)
 			die_err(&c->err);
 		fputs(buf, stdout);

@@ -18,7 +18,10 @@
 #define VB_EXPORT __attribute__((visibility("default")))
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
-static inline void freep(void *p) { free(*(void **)p); }
+static inline void freep(void *p)
+{
+	free(*(void **)p);
+}
 static inline void closep(int *fd)
 {
 	if (*fd >= 0)
@@ -26,17 +29,17 @@ static inline void closep(int *fd)
 }
 #define _cleanup_free_ _cleanup_(freep)
 #define _cleanup_close_ _cleanup_(closep)
-#define TAKE_PTR(p)                            \
-	({                                     \
-		__typeof__(p) _t = (p);        \
-		(p) = NULL;                    \
-		_t;                            \
+#define TAKE_PTR(p)                     \
+	({                              \
+		__typeof__(p) _t = (p); \
+		(p) = NULL;             \
+		_t;                     \
 	})
-#define TAKE_FD(fd)                            \
-	({                                     \
-		int _t = (fd);                 \
-		(fd) = -1;                     \
-		_t;                            \
+#define TAKE_FD(fd)            \
+	({                     \
+		int _t = (fd); \
+		(fd) = -1;     \
+		_t;            \
 	})
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define _unused_ __attribute__((unused))

@@ -102,7 +102,8 @@ int caps_drop_privileges(struct vb_child *c, bool keep_requested)
 		 * back to the invoking user; without KEEPCAPS that clears every
 		 * other capability set. */
 		for (int i = 0; i < cap_max_bits() && i < 64; i++)
-			if (prctl(PR_CAPBSET_DROP, (unsigned long)i, 0, 0, 0) < 0 && errno != EINVAL)
+			if (prctl(PR_CAPBSET_DROP, (unsigned long)i, 0, 0, 0) < 0 &&
+			    errno != EINVAL)
 				return FAIL_TXT(c, VB_TXT_CAPS, errno);
 		if (setresgid(cfg->real_gid, cfg->real_gid, cfg->real_gid) < 0)
 			return FAIL_TXT(c, VB_TXT_SETGID, errno);
@@ -125,7 +126,8 @@ int caps_drop_privileges(struct vb_child *c, bool keep_requested)
 		for (int i = 0; i < cap_max_bits() && i < 64; i++) {
 			if (keep & (UINT64_C(1) << i))
 				continue;
-			if (prctl(PR_CAPBSET_DROP, (unsigned long)i, 0, 0, 0) < 0 && errno != EINVAL)
+			if (prctl(PR_CAPBSET_DROP, (unsigned long)i, 0, 0, 0) < 0 &&
+			    errno != EINVAL)
 				return FAIL_TXT(c, VB_TXT_CAPS, errno);
 		}
 	}

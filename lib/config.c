@@ -18,11 +18,14 @@
 #define CFG_ERR(err, ...) vb_err((err), VB_STAGE_CONFIG, -1, 0, __VA_ARGS__)
 #define ENOMEM_ERR(err) vb_err((err), VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory")
 
-#define MSG_OVERLAY_SRC                                                                  \
+#define MSG_OVERLAY_SRC                                                                 \
 	"--overlay-src must be followed by another --overlay-src or one of --overlay, " \
 	"--tmp-overlay, or --ro-overlay"
 
-VB_EXPORT const char *vb_version(void) { return PACKAGE_VERSION; }
+VB_EXPORT const char *vb_version(void)
+{
+	return PACKAGE_VERSION;
+}
 
 VB_EXPORT vb_config *vb_config_new(void)
 {
@@ -122,7 +125,8 @@ static int option_end(vb_config *cfg, unsigned flags, vb_error *err)
 {
 	if (!(flags & OPT_MODIFIER)) {
 		if (cfg->pending_perms && !(flags & OPT_TAKES_PERMS))
-			return CFG_ERR(err, "--perms must be followed by an option that creates a file");
+			return CFG_ERR(err,
+				       "--perms must be followed by an option that creates a file");
 		if (cfg->pending_size && !(flags & OPT_TAKES_SIZE))
 			return CFG_ERR(err, "--size must be followed by --tmpfs");
 	}
@@ -158,7 +162,8 @@ static int set_string(char **field, const char *value, vb_error *err)
 		return CFG_ERR(err, "invalid argument");
 	copy = vb_strdup_checked(value);
 	if (!copy)
-		return vb_err(err, VB_STAGE_CONFIG, -1, strlen(value) >= VB_MAX_STRING ? E2BIG : ENOMEM,
+		return vb_err(err, VB_STAGE_CONFIG, -1,
+			      strlen(value) >= VB_MAX_STRING ? E2BIG : ENOMEM,
 			      "Argument too long or out of memory");
 	free(*field);
 	*field = copy;
@@ -340,7 +345,8 @@ static int add_env(vb_config *cfg, int kind, const char *name, const char *value
 	if ((name && !(e->name = vb_strdup_checked(name))) ||
 	    (value && !(e->value = vb_strdup_checked(value)))) {
 		free(e->name);
-		return vb_err(err, VB_STAGE_CONFIG, -1, E2BIG, "Argument too long or out of memory");
+		return vb_err(err, VB_STAGE_CONFIG, -1, E2BIG,
+			      "Argument too long or out of memory");
 	}
 	cfg->n_env++;
 	return 0;
@@ -503,7 +509,8 @@ VB_EXPORT int vb_config_add_op(vb_config *cfg, enum vb_op_type type, const char 
 			src = dst;
 		dst = NULL;
 		if (cfg->is_privileged)
-			return CFG_ERR(err, "The --overlay-src option is not permitted in setuid mode");
+			return CFG_ERR(err,
+				       "The --overlay-src option is not permitted in setuid mode");
 		if (!src || !*src)
 			return CFG_ERR(err, "--overlay-src takes an argument");
 		return op_append(cfg, type, src, NULL, NULL, -1, err);
@@ -546,10 +553,12 @@ VB_EXPORT int vb_config_add_overlay(vb_config *cfg, enum vb_op_type type, const 
 	if (type != VB_OP_OVERLAY && type != VB_OP_TMP_OVERLAY && type != VB_OP_RO_OVERLAY)
 		return CFG_ERR(err, "%s is not an overlay", vb_op_flag(type));
 	if (cfg->is_privileged)
-		return CFG_ERR(err, "The %s option is not permitted in setuid mode", vb_op_flag(type));
+		return CFG_ERR(err, "The %s option is not permitted in setuid mode",
+			       vb_op_flag(type));
 	if (!dst || (type == VB_OP_OVERLAY && (!rwsrc || !workdir)))
-		return CFG_ERR(err, type == VB_OP_OVERLAY ? "--overlay takes three arguments"
-							  : "%s takes an argument",
+		return CFG_ERR(err,
+			       type == VB_OP_OVERLAY ? "--overlay takes three arguments"
+						     : "%s takes an argument",
 			       vb_op_flag(type));
 	n = trailing_overlay_srcs(cfg);
 	if (type == VB_OP_RO_OVERLAY && n < 2)
@@ -615,7 +624,8 @@ VB_EXPORT int vb_config_set_size(vb_config *cfg, uint64_t size, vb_error *err)
 	if (size == 0)
 		return CFG_ERR(err, "--size takes a non-zero number of bytes");
 	if (size > MAX_TMPFS_BYTES)
-		return CFG_ERR(err, "--size (for tmpfs) is limited to %zu", (size_t)MAX_TMPFS_BYTES);
+		return CFG_ERR(err, "--size (for tmpfs) is limited to %zu",
+			       (size_t)MAX_TMPFS_BYTES);
 	r = option_end(cfg, OPT_MODIFIER, err);
 	if (r < 0)
 		return r;
@@ -640,7 +650,8 @@ VB_EXPORT int vb_config_add_lock_file(vb_config *cfg, const char *path, vb_error
 	if (cfg->n_lock_files >= VB_MAX_LOCK_FILES)
 		return CFG_ERR(err, "Too many --lock-file options (at most %d)", VB_MAX_LOCK_FILES);
 	if (!(copy = vb_strdup_checked(path)))
-		return vb_err(err, VB_STAGE_CONFIG, -1, E2BIG, "Argument too long or out of memory");
+		return vb_err(err, VB_STAGE_CONFIG, -1, E2BIG,
+			      "Argument too long or out of memory");
 	l = realloc(cfg->lock_files, (cfg->n_lock_files + 1) * sizeof(*l));
 	if (!l)
 		return ENOMEM_ERR(err);
@@ -656,7 +667,8 @@ static int add_seccomp(vb_config *cfg, int fd, vb_error *err)
 	int *fds;
 
 	if (cfg->n_seccomp_fds >= VB_MAX_SECCOMP_PROGRAMS)
-		return CFG_ERR(err, "Too many seccomp programs (at most %d)", VB_MAX_SECCOMP_PROGRAMS);
+		return CFG_ERR(err, "Too many seccomp programs (at most %d)",
+			       VB_MAX_SECCOMP_PROGRAMS);
 	fds = realloc(cfg->seccomp_fds, (cfg->n_seccomp_fds + 1) * sizeof(*fds));
 	if (!fds)
 		return ENOMEM_ERR(err);

@@ -14,13 +14,13 @@
 
 struct vb_op {
 	enum vb_op_type type;
-	char *src;       /* source path, symlink target, overlay rwsrc */
-	char *dst;       /* destination inside the sandbox */
-	char *workdir;   /* --overlay WORKDIR */
-	int fd;          /* BIND_FD/FILE/DATA fds, -1 otherwise */
-	mode_t perms;    /* from --perms, or the type's default */
+	char *src;     /* source path, symlink target, overlay rwsrc */
+	char *dst;     /* destination inside the sandbox */
+	char *workdir; /* --overlay WORKDIR */
+	int fd;        /* BIND_FD/FILE/DATA fds, -1 otherwise */
+	mode_t perms;  /* from --perms, or the type's default */
 	bool have_perms;
-	uint64_t size;   /* from --size (tmpfs), 0 = default */
+	uint64_t size; /* from --size (tmpfs), 0 = default */
 	bool have_size;
 	mode_t chmod_mode;
 	unsigned n_overlay_src; /* OVERLAY*: how many OVERLAY_SRC ops precede */
@@ -41,8 +41,8 @@ struct vb_config {
 	vb_log_fn log_fn;
 	void *log_userdata;
 
-	unsigned unshare;      /* VB_NS_* requested */
-	unsigned unshare_try;  /* subset of unshare that may be skipped */
+	unsigned unshare;     /* VB_NS_* requested */
+	unsigned unshare_try; /* subset of unshare that may be skipped */
 	int userns_fd, userns2_fd, pidns_fd;
 	bool disable_userns, assert_userns_disabled;
 
@@ -98,7 +98,7 @@ struct vb_config {
 
 	/* Derived by vb_config_validate(). */
 	bool validated;
-	bool is_privileged;   /* running setuid root: ruid != 0, euid == 0 */
+	bool is_privileged; /* running setuid root: ruid != 0, euid == 0 */
 	uid_t real_uid;
 	gid_t real_gid;
 	/* Setuid with a user namespace and --net bridge: the outer process

@@ -180,8 +180,9 @@ VB_EXPORT int vb_check_host(unsigned flags, const char *vb_path, char *buf, size
 
 	/* Filesystems. */
 	check(&rp, "overlayfs", file_has("/proc/filesystems", "\toverlay\n") ? CK_OK : CK_WARN,
-	      file_has("/proc/filesystems", "\toverlay\n") ? "overlay in /proc/filesystems (userns needs kernel >= 5.11)"
-							    : "overlay not in /proc/filesystems",
+	      file_has("/proc/filesystems", "\toverlay\n")
+		      ? "overlay in /proc/filesystems (userns needs kernel >= 5.11)"
+		      : "overlay not in /proc/filesystems",
 	      "modprobe overlay");
 	n = proc_overmounts();
 	snprintf(d, sizeof(d), "%d mount(s) beneath /proc", n);
@@ -191,13 +192,15 @@ VB_EXPORT int vb_check_host(unsigned flags, const char *vb_path, char *buf, size
 
 	/* cgroups. */
 	if (file_has("/proc/self/mountinfo", " /sys/fs/cgroup rw") &&
-	    file_has("/proc/self/mountinfo", " - cgroup2 ") && !file_has("/proc/self/mountinfo", " - cgroup "))
+	    file_has("/proc/self/mountinfo", " - cgroup2 ") &&
+	    !file_has("/proc/self/mountinfo", " - cgroup "))
 		check(&rp, "cgroup", CK_OK, "cgroup v2 unified hierarchy", NULL);
 	else if (file_has("/proc/self/mountinfo", " - cgroup2 "))
 		check(&rp, "cgroup", CK_WARN, "hybrid: cgroup v1 controllers plus a v2 tree",
 		      "boot with systemd.unified_cgroup_hierarchy=1 for v2 limits");
 	else
-		check(&rp, "cgroup", CK_WARN, "cgroup v1 only", "boot with systemd.unified_cgroup_hierarchy=1");
+		check(&rp, "cgroup", CK_WARN, "cgroup v1 only",
+		      "boot with systemd.unified_cgroup_hierarchy=1");
 
 	/* Seccomp and Landlock. */
 	check(&rp, "seccomp", file_has("/proc/self/status", "Seccomp:") ? CK_OK : CK_FAIL,
@@ -208,17 +211,22 @@ VB_EXPORT int vb_check_host(unsigned flags, const char *vb_path, char *buf, size
 	abi = ll_abi();
 	if (abi > 0)
 		snprintf(d, sizeof(d), "Landlock ABI %d%s", abi,
-			 abi >= 6 ? " (scoping available)" : abi >= 5 ? "" : " (some rights dropped)");
+			 abi >= 6   ? " (scoping available)"
+			 : abi >= 5 ? ""
+				    : " (some rights dropped)");
 	else
 		snprintf(d, sizeof(d), "Landlock unavailable: %s", strerror(-abi));
 	check(&rp, "landlock", abi >= 5 ? CK_OK : CK_WARN, d,
 	      "a kernel >= 6.10 with CONFIG_SECURITY_LANDLOCK=y and landlock in lsm=");
 
 	/* Networking. */
-	check(&rp, "net.nftables", in_path("nft") || file_has("/proc/modules", "nf_tables") ? CK_OK : CK_WARN,
+	check(&rp, "net.nftables",
+	      in_path("nft") || file_has("/proc/modules", "nf_tables") ? CK_OK : CK_WARN,
 	      in_path("nft") ? "nft found" : "nft not found", "apt-get install nftables");
 	check(&rp, "net.veth",
-	      access("/sys/module/veth", F_OK) == 0 || access("/sys/class/net", F_OK) == 0 ? CK_OK : CK_WARN,
+	      access("/sys/module/veth", F_OK) == 0 || access("/sys/class/net", F_OK) == 0
+		      ? CK_OK
+		      : CK_WARN,
 	      access("/sys/module/veth", F_OK) == 0 ? "veth module loaded" : "veth loads on demand",
 	      "modprobe veth");
 	check(&rp, "net.pasta", in_path("pasta") ? CK_OK : CK_WARN,

@@ -34,8 +34,8 @@ void vb_log(const vb_config *cfg, int level, const char *fmt, ...)
 
 const char *const vb_dev_nodes[6] = { "null", "zero", "full", "random", "urandom", "tty" };
 const char *const vb_dev_links[5][2] = {
-	{ "fd", "/proc/self/fd" },           { "stdin", "/proc/self/fd/0" },
-	{ "stdout", "/proc/self/fd/1" },     { "stderr", "/proc/self/fd/2" },
+	{ "fd", "/proc/self/fd" },       { "stdin", "/proc/self/fd/0" },
+	{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
 	{ "core", "/proc/kcore" },
 };
 
@@ -59,7 +59,8 @@ static const char *const fail_texts[VB_TXT_MAX] = {
 	[VB_TXT_LOOPBACK] = "loopback: Failed RTM_NEWLINK",
 	[VB_TXT_USERNS2] = "Setting userns2 failed",
 	[VB_TXT_DISABLE_USERNS] = "sysctl user.max_user_namespaces = 1",
-	[VB_TXT_USERNS_NOT_DISABLED] = "creation of new user namespaces was not disabled as requested",
+	[VB_TXT_USERNS_NOT_DISABLED] =
+		"creation of new user namespaces was not disabled as requested",
 	[VB_TXT_SECCOMP] = "prctl(PR_SET_SECCOMP)",
 	[VB_TXT_PDEATHSIG] = "prctl",
 	[VB_TXT_CHDIR_ROOT] = "chdir /",
@@ -83,11 +84,21 @@ void vb_child_error_format(const vb_config *cfg, const struct vb_child_error *ce
 	}
 #define F(...) (void)vb_err(err, ce->stage, ce->op_index, e, __VA_ARGS__)
 	switch (ce->what) {
-	case VB_FAIL_FIND_SOURCE: F("Can't find source path %s", src); break;
-	case VB_FAIL_GET_TYPE: F("Can't get type of source %s", src); break;
-	case VB_FAIL_MKDIR: F("Can't mkdir %s", dst); break;
-	case VB_FAIL_MKDIR_PARENTS: F("Can't mkdir parents for %s", dst); break;
-	case VB_FAIL_CREATE_FILE_AT: F("Can't create file at %s", dst); break;
+	case VB_FAIL_FIND_SOURCE:
+		F("Can't find source path %s", src);
+		break;
+	case VB_FAIL_GET_TYPE:
+		F("Can't get type of source %s", src);
+		break;
+	case VB_FAIL_MKDIR:
+		F("Can't mkdir %s", dst);
+		break;
+	case VB_FAIL_MKDIR_PARENTS:
+		F("Can't mkdir parents for %s", dst);
+		break;
+	case VB_FAIL_CREATE_FILE_AT:
+		F("Can't create file at %s", dst);
+		break;
 	case VB_FAIL_BIND:
 		if (op && (op->type == VB_OP_BIND_FD || op->type == VB_OP_RO_BIND_FD))
 			F("Can't bind mount /proc/self/fd/%d on %s", op->fd, dst);
@@ -104,11 +115,21 @@ void vb_child_error_format(const vb_config *cfg, const struct vb_child_error *ce
 		else
 			F("Can't remount readonly on /newroot/%s", dst);
 		break;
-	case VB_FAIL_MOUNT_PROC: F("Can't mount proc on %s", dst); break;
-	case VB_FAIL_MOUNT_TMPFS: F("Can't mount tmpfs on %s", dst); break;
-	case VB_FAIL_MOUNT_DEVPTS: F("Can't mount devpts on %s", dst); break;
-	case VB_FAIL_MOUNT_MQUEUE: F("Can't mount mqueue on %s", dst); break;
-	case VB_FAIL_MOUNT_OVERLAY: F("Can't make overlay mount on %s", dst); break;
+	case VB_FAIL_MOUNT_PROC:
+		F("Can't mount proc on %s", dst);
+		break;
+	case VB_FAIL_MOUNT_TMPFS:
+		F("Can't mount tmpfs on %s", dst);
+		break;
+	case VB_FAIL_MOUNT_DEVPTS:
+		F("Can't mount devpts on %s", dst);
+		break;
+	case VB_FAIL_MOUNT_MQUEUE:
+		F("Can't mount mqueue on %s", dst);
+		break;
+	case VB_FAIL_MOUNT_OVERLAY:
+		F("Can't make overlay mount on %s", dst);
+		break;
 	case VB_FAIL_DEV_FILE:
 		F("Can't create file %s/%s", dst,
 		  ce->arg >= 0 && ce->arg < 6 ? vb_dev_nodes[ce->arg] : "?");
@@ -117,17 +138,39 @@ void vb_child_error_format(const vb_config *cfg, const struct vb_child_error *ce
 		F("Can't create symlink %s/%s", dst,
 		  ce->arg >= 0 && ce->arg < 5 ? vb_dev_links[ce->arg][0] : "?");
 		break;
-	case VB_FAIL_DEV_SHM: F("Can't create %s/shm", dst); break;
-	case VB_FAIL_DEV_PTS: F("Can't create %s/devpts", dst); break;
-	case VB_FAIL_DEV_PTMX: F("Can't make symlink at %s/ptmx", dst); break;
-	case VB_FAIL_CHMOD: F("Can't chmod %#o %s", op ? (unsigned)op->chmod_mode : 0u, dst); break;
-	case VB_FAIL_CREATE_FILE: F("Can't create file %s", dst); break;
-	case VB_FAIL_WRITE_DATA: F("Can't write data to file %s", dst); break;
-	case VB_FAIL_TMPFILE: F("Can't create tmpfile for %s", dst); break;
-	case VB_FAIL_SYMLINK: F("Can't make symlink at %s", dst); break;
-	case VB_FAIL_STAT_FD: F("Can't stat fd %d", ce->arg); break;
-	case VB_FAIL_HOSTNAME: F("Can't set hostname to %s", cfg->hostname ? cfg->hostname : ""); break;
-	case VB_FAIL_CHDIR: F("Can't chdir to %s", cfg->chdir_path ? cfg->chdir_path : ""); break;
+	case VB_FAIL_DEV_SHM:
+		F("Can't create %s/shm", dst);
+		break;
+	case VB_FAIL_DEV_PTS:
+		F("Can't create %s/devpts", dst);
+		break;
+	case VB_FAIL_DEV_PTMX:
+		F("Can't make symlink at %s/ptmx", dst);
+		break;
+	case VB_FAIL_CHMOD:
+		F("Can't chmod %#o %s", op ? (unsigned)op->chmod_mode : 0u, dst);
+		break;
+	case VB_FAIL_CREATE_FILE:
+		F("Can't create file %s", dst);
+		break;
+	case VB_FAIL_WRITE_DATA:
+		F("Can't write data to file %s", dst);
+		break;
+	case VB_FAIL_TMPFILE:
+		F("Can't create tmpfile for %s", dst);
+		break;
+	case VB_FAIL_SYMLINK:
+		F("Can't make symlink at %s", dst);
+		break;
+	case VB_FAIL_STAT_FD:
+		F("Can't stat fd %d", ce->arg);
+		break;
+	case VB_FAIL_HOSTNAME:
+		F("Can't set hostname to %s", cfg->hostname ? cfg->hostname : "");
+		break;
+	case VB_FAIL_CHDIR:
+		F("Can't chdir to %s", cfg->chdir_path ? cfg->chdir_path : "");
+		break;
 	case VB_FAIL_LOCK_OPEN:
 	case VB_FAIL_LOCK: {
 		const char *path = ce->arg >= 0 && (size_t)ce->arg < cfg->n_lock_files
@@ -139,7 +182,9 @@ void vb_child_error_format(const vb_config *cfg, const struct vb_child_error *ce
 			F("Unable to lock file %s", path);
 		break;
 	}
-	case VB_FAIL_EXEC: F("execvp %s", cfg->argv && cfg->argv[0] ? cfg->argv[0] : ""); break;
+	case VB_FAIL_EXEC:
+		F("execvp %s", cfg->argv && cfg->argv[0] ? cfg->argv[0] : "");
+		break;
 	case VB_FAIL_TEXT:
 		if (ce->arg == VB_TXT_SETUP && ce->text[0])
 			F("%.*s", (int)sizeof(ce->text), ce->text);
@@ -148,7 +193,9 @@ void vb_child_error_format(const vb_config *cfg, const struct vb_child_error *ce
 					? fail_texts[ce->arg]
 					: "setup failed");
 		break;
-	default: F("setup failed"); break;
+	default:
+		F("setup failed");
+		break;
 	}
 #undef F
 	if (ce->quiet && err)

@@ -12,7 +12,10 @@
 static long fault_count;
 static int fault_log_fd = -1;
 
-void vb_fault_child(void) { fault_count = 1000; }
+void vb_fault_child(void)
+{
+	fault_count = 1000;
+}
 
 int vb_fault(const char *step)
 {

@@ -15,7 +15,10 @@
 int vb_fault(const char *step);
 void vb_fault_child(void);
 #else
-static inline int vb_fault(const char *step _unused_) { return 0; }
+static inline int vb_fault(const char *step _unused_)
+{
+	return 0;
+}
 static inline void vb_fault_child(void) {}
 #endif
 

@@ -307,7 +307,8 @@ static int remount_one(const char *path, unsigned long add)
 
 	if (statvfs(path, &sv) < 0)
 		return -errno;
-	if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | statvfs_to_ms(sv.f_flag) | add, NULL) < 0)
+	if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | statvfs_to_ms(sv.f_flag) | add, NULL) <
+	    0)
 		return -errno;
 	return 0;
 }

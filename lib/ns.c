@@ -22,8 +22,8 @@
 /* The kernel's struct clone_args (v2), spelled out to avoid mixing
  * <linux/sched.h> with glibc's <sched.h>. */
 struct vb_clone_args {
-	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
-		set_tid, set_tid_size, cgroup;
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+		set_tid_size, cgroup;
 };
 
 unsigned long ns_clone_flags(unsigned ns)

@@ -33,8 +33,8 @@ VB_EXPORT int vb_parse_size(const char *s, uint64_t *ret)
 		const char *suffix;
 		unsigned shift;
 	} units[] = {
-		{ "", 0 },    { "B", 0 },    { "K", 10 },   { "KB", 10 }, { "KiB", 10 },
-		{ "M", 20 },  { "MB", 20 },  { "MiB", 20 }, { "G", 30 },  { "GB", 30 },
+		{ "", 0 },     { "B", 0 },   { "K", 10 },   { "KB", 10 },  { "KiB", 10 },
+		{ "M", 20 },   { "MB", 20 }, { "MiB", 20 }, { "G", 30 },   { "GB", 30 },
 		{ "GiB", 30 }, { "T", 40 },  { "TB", 40 },  { "TiB", 40 },
 	};
 	const char *end;
@@ -67,8 +67,8 @@ VB_EXPORT int vb_parse_duration(const char *s, uint64_t *ret_usec)
 		const char *suffix;
 		uint64_t usec;
 	} units[] = {
-		{ "", 1000000 },     { "s", 1000000 },    { "ms", 1000 }, { "us", 1 },
-		{ "m", 60000000 },   { "h", 3600000000 }, { "d", 86400000000 },
+		{ "", 1000000 },   { "s", 1000000 },    { "ms", 1000 },       { "us", 1 },
+		{ "m", 60000000 }, { "h", 3600000000 }, { "d", 86400000000 },
 	};
 	const char *end;
 	uint64_t whole, frac = 0, frac_div = 1;
@@ -131,14 +131,22 @@ static const struct {
 	const char *name;
 	int resource;
 } rlimit_names[] = {
-	{ "AS", RLIMIT_AS },           { "CORE", RLIMIT_CORE },
-	{ "CPU", RLIMIT_CPU },         { "DATA", RLIMIT_DATA },
-	{ "FSIZE", RLIMIT_FSIZE },     { "LOCKS", RLIMIT_LOCKS },
-	{ "MEMLOCK", RLIMIT_MEMLOCK }, { "MSGQUEUE", RLIMIT_MSGQUEUE },
-	{ "NICE", RLIMIT_NICE },       { "NOFILE", RLIMIT_NOFILE },
-	{ "NPROC", RLIMIT_NPROC },     { "RSS", RLIMIT_RSS },
-	{ "RTPRIO", RLIMIT_RTPRIO },   { "RTTIME", RLIMIT_RTTIME },
-	{ "SIGPENDING", RLIMIT_SIGPENDING }, { "STACK", RLIMIT_STACK },
+	{ "AS", RLIMIT_AS },
+	{ "CORE", RLIMIT_CORE },
+	{ "CPU", RLIMIT_CPU },
+	{ "DATA", RLIMIT_DATA },
+	{ "FSIZE", RLIMIT_FSIZE },
+	{ "LOCKS", RLIMIT_LOCKS },
+	{ "MEMLOCK", RLIMIT_MEMLOCK },
+	{ "MSGQUEUE", RLIMIT_MSGQUEUE },
+	{ "NICE", RLIMIT_NICE },
+	{ "NOFILE", RLIMIT_NOFILE },
+	{ "NPROC", RLIMIT_NPROC },
+	{ "RSS", RLIMIT_RSS },
+	{ "RTPRIO", RLIMIT_RTPRIO },
+	{ "RTTIME", RLIMIT_RTTIME },
+	{ "SIGPENDING", RLIMIT_SIGPENDING },
+	{ "STACK", RLIMIT_STACK },
 };
 
 const char *vb_rlimit_name(int resource)
@@ -201,4 +209,3 @@ VB_EXPORT int vb_parse_rlimit(const char *spec, int *ret_resource, uint64_t *ret
 	*ret_hard = hard;
 	return 0;
 }
-

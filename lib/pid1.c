@@ -29,14 +29,15 @@ static void forward_signal(int sig, siginfo_t *si, void *uc _unused_)
 /* Catchable signals a supervisor may send; SIGCHLD stays default for
  * reaping, SIGKILL/SIGSTOP cannot be caught. */
 static const int forwarded[] = {
-	SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM, SIGTERM,
-	SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU, SIGURG, SIGXCPU, SIGXFSZ, SIGVTALRM,
-	SIGPROF, SIGWINCH, SIGPOLL, SIGPWR, SIGSYS,
+	SIGHUP,  SIGINT,    SIGQUIT, SIGUSR1,  SIGUSR2, SIGPIPE, SIGALRM,
+	SIGTERM, SIGCONT,   SIGTSTP, SIGTTIN,  SIGTTOU, SIGURG,  SIGXCPU,
+	SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH, SIGPOLL, SIGPWR,  SIGSYS,
 };
 
 _Noreturn void pid1_run(struct vb_child *c, pid_t cmd)
 {
-	struct sigaction sa = { .sa_sigaction = forward_signal, .sa_flags = SA_RESTART | SA_SIGINFO };
+	struct sigaction sa = { .sa_sigaction = forward_signal,
+				.sa_flags = SA_RESTART | SA_SIGINFO };
 	int status = 1;
 
 	forward_to = cmd;

@@ -213,7 +213,8 @@ int pty_child(struct vb_sandbox *sb, vb_error *err)
 	if (setsid() < 0 && errno != EPERM)
 		return vb_err(err, VB_STAGE_EXEC, -1, errno, "setsid");
 	if (ioctl(slave, TIOCSCTTY, 0) < 0)
-		return vb_err(err, VB_STAGE_EXEC, -1, errno, "Can't make the pty the controlling terminal");
+		return vb_err(err, VB_STAGE_EXEC, -1, errno,
+			      "Can't make the pty the controlling terminal");
 	for (int fd = 0; fd <= 2; fd++)
 		if (dup2(slave, fd) < 0)
 			return vb_err(err, VB_STAGE_EXEC, -1, errno, "dup2");

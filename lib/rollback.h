@@ -12,7 +12,7 @@
 typedef void (*vb_undo_fn)(void *data);
 struct vb_undo {
 	vb_undo_fn fn;
-	void *data;     /* freed with free() after fn ran, when owned */
+	void *data; /* freed with free() after fn ran, when owned */
 	bool owned;
 };
 struct vb_rollback {

@@ -25,20 +25,20 @@ struct vb_waiter {
 
 struct vb_sandbox {
 	vb_config *cfg;
-	struct vb_rollback rb;  /* undone when the sandbox ends or setup fails */
-	pid_t pid;              /* outermost child, in the caller's pid ns */
+	struct vb_rollback rb; /* undone when the sandbox ends or setup fails */
+	pid_t pid;             /* outermost child, in the caller's pid ns */
 	int pidfd;
-	pid_t pid1_ns_pid;      /* the command's pid as seen inside, if known */
-	int cgroup_fd;          /* for CLONE_INTO_CGROUP, -1 when none */
-	unsigned ns;            /* namespaces created (VB_NS_*) */
+	pid_t pid1_ns_pid; /* the command's pid as seen inside, if known */
+	int cgroup_fd;     /* for CLONE_INTO_CGROUP, -1 when none */
+	unsigned ns;       /* namespaces created (VB_NS_*) */
 	struct vb_waiter waiters[VB_MAX_WAITERS];
 	size_t n_waiters;
 	bool exited;
 	vb_exit exit;
-	int timed_out, oom;     /* set by the modules that noticed */
-	bool reap_tree;         /* subreaper: kill the command's leftovers at exit */
-	bool has_init;          /* the outer child is vb's PID 1, the command its child */
-	struct timespec start;  /* CLOCK_MONOTONIC at vb_spawn() */
+	int timed_out, oom;       /* set by the modules that noticed */
+	bool reap_tree;           /* subreaper: kill the command's leftovers at exit */
+	bool has_init;            /* the outer child is vb's PID 1, the command its child */
+	struct timespec start;    /* CLOCK_MONOTONIC at vb_spawn() */
 	struct vb_net_state *net; /* lib/net/'s per-sandbox state, or NULL */
 	struct vb_pty_state *pty; /* lib/pty.c's, or NULL */
 	struct vb_cg_state *cg;   /* lib/supervise/cgroup.c's, or NULL */
@@ -74,24 +74,24 @@ struct vb_child {
 	struct vb_sandbox *sb;
 	const vb_config *cfg;
 	struct vb_child_error ce;
-	unsigned ns;            /* namespaces actually created (VB_NS_*) */
-	bool userns;            /* running in a user namespace we made or joined */
-	bool setuid_mode;       /* setuid root without a user namespace */
+	unsigned ns;      /* namespaces actually created (VB_NS_*) */
+	bool userns;      /* running in a user namespace we made or joined */
+	bool setuid_mode; /* setuid root without a user namespace */
 	uid_t sandbox_uid;
 	gid_t sandbox_gid;
-	int proc_fd;            /* the host's /proc, opened before pivot_root */
-	const char *host_tty;   /* ttyname of stdout, for --dev's console */
-	char **envp;            /* prepared environment, PWD slot at pwd_index */
+	int proc_fd;          /* the host's /proc, opened before pivot_root */
+	const char *host_tty; /* ttyname of stdout, for --dev's console */
+	char **envp;          /* prepared environment, PWD slot at pwd_index */
 	int pwd_index;
-	const char *old_cwd;    /* caller's cwd, tried when no --chdir */
+	const char *old_cwd; /* caller's cwd, tried when no --chdir */
 	char pwd_buf[4200];
 	int lock_fds[64];
 	size_t n_lock_fds;
-	char tmp_path[64];      /* scratch for /bindfileXXXXXX */
-	void *caps_keep;        /* cap_t of --cap-add, built by caps_prepare() */
-	void *caps_none;        /* empty cap_t */
-	uint64_t keep_mask;     /* the caps the command keeps */
-	pid_t parent_pid;       /* for --die-with-parent's race check */
+	char tmp_path[64];  /* scratch for /bindfileXXXXXX */
+	void *caps_keep;    /* cap_t of --cap-add, built by caps_prepare() */
+	void *caps_none;    /* empty cap_t */
+	uint64_t keep_mask; /* the caps the command keeps */
+	pid_t parent_pid;   /* for --die-with-parent's race check */
 };
 
 /* Records a failure in c->ce; returns -error (or -EIO when error is 0). */

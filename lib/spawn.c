@@ -168,7 +168,8 @@ static int take_locks(struct vb_child *c)
 		int fd = open(cfg->lock_files[i], O_RDONLY | O_CLOEXEC);
 
 		if (fd < 0)
-			return vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_LOCK_OPEN, (int)i, errno);
+			return vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_LOCK_OPEN, (int)i,
+					     errno);
 		if (fcntl(fd, F_SETLK, &l) < 0)
 			return vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_LOCK, (int)i, errno);
 		c->lock_fds[c->n_lock_fds++] = fd;
@@ -176,10 +177,10 @@ static int take_locks(struct vb_child *c)
 	return 0;
 }
 
-#define CHILD_TRY(st, expr)                    \
-	do {                                   \
-		if ((expr) < 0)                \
-			child_die(st);         \
+#define CHILD_TRY(st, expr)            \
+	do {                           \
+		if ((expr) < 0)        \
+			child_die(st); \
 	} while (0)
 
 _Noreturn static void run_child(struct spawn_state *st)
@@ -205,7 +206,8 @@ _Noreturn static void run_child(struct spawn_state *st)
 		_exit(1);
 	(void)close(st->go[0]);
 	if (vb_fault("child-go") < 0)
-		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_TEXT, VB_TXT_SETUP, EIO));
+		CHILD_TRY(st,
+			  vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_TEXT, VB_TXT_SETUP, EIO));
 	if (cfg->userns_block_fd >= 0) {
 		(void)read_one_byte(cfg->userns_block_fd);
 		(void)close(cfg->userns_block_fd);
@@ -214,15 +216,16 @@ _Noreturn static void run_child(struct spawn_state *st)
 	 * not here.  Our ids are mapped now, so they can be named. */
 	if (cfg->setuid_net && (setresgid((gid_t)-1, (gid_t)-1, getegid()) < 0 ||
 				setresuid((uid_t)-1, (uid_t)-1, geteuid()) < 0))
-		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, VB_FAIL_TEXT, VB_TXT_SETUID,
-					    errno));
+		CHILD_TRY(st,
+			  vb_child_fail(c, VB_STAGE_PRIVS, -1, VB_FAIL_TEXT, VB_TXT_SETUID, errno));
 
 	if ((c->ns & VB_NS_NET) && !cfg->net && ns_loopback_up() < 0)
-		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_NETWORK, -1, VB_FAIL_TEXT,
-					    VB_TXT_LOOPBACK, errno));
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_NETWORK, -1, VB_FAIL_TEXT, VB_TXT_LOOPBACK,
+					    errno));
 	c->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (c->proc_fd < 0)
-		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_TEXT, VB_TXT_PROC, errno));
+		CHILD_TRY(st,
+			  vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_TEXT, VB_TXT_PROC, errno));
 
 	CHILD_TRY(st, mnt_enter_base(c));
 	CHILD_TRY(st, mnt_apply_ops(c));
@@ -237,13 +240,15 @@ _Noreturn static void run_child(struct spawn_state *st)
 	CHILD_TRY(st, mnt_enter_newroot(c));
 	sup_mark(c->sb, VB_SUP_MOUNTS);
 	if (vb_fault("child-newroot") < 0)
-		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_TEXT, VB_TXT_PIVOT, EIO));
+		CHILD_TRY(st,
+			  vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_TEXT, VB_TXT_PIVOT, EIO));
 	CHILD_TRY(st, take_locks(c));
 
 	if (cfg->userns2_fd >= 0 && setns(cfg->userns2_fd, CLONE_NEWUSER) < 0)
 		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, VB_FAIL_TEXT, VB_TXT_USERNS2,
 					    errno));
-	if (cfg->disable_userns && ns_disable_userns(c->proc_fd, c->sandbox_uid, c->sandbox_gid) < 0)
+	if (cfg->disable_userns &&
+	    ns_disable_userns(c->proc_fd, c->sandbox_uid, c->sandbox_gid) < 0)
 		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, VB_FAIL_TEXT,
 					    VB_TXT_DISABLE_USERNS, errno));
 	if (cfg->assert_userns_disabled && unshare(CLONE_NEWUSER) == 0)
@@ -281,7 +286,8 @@ _Noreturn static void run_child(struct spawn_state *st)
 	}
 
 	if (cfg->new_session && setsid() < 0)
-		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_EXEC, -1, VB_FAIL_TEXT, VB_TXT_SETSID, errno));
+		CHILD_TRY(st,
+			  vb_child_fail(c, VB_STAGE_EXEC, -1, VB_FAIL_TEXT, VB_TXT_SETSID, errno));
 	if (vb_fault("child-caps") < 0)
 		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, VB_FAIL_TEXT, VB_TXT_CAPS, EIO));
 	CHILD_TRY(st, caps_drop_privileges(c, true));
@@ -299,7 +305,8 @@ _Noreturn static void run_child(struct spawn_state *st)
 	 * allocation. */
 	if (cfg->exec_label &&
 	    vb_write_file_at(c->proc_fd, "thread-self/attr/exec", cfg->exec_label) < 0)
-		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_EXEC, -1, VB_FAIL_TEXT, VB_TXT_SETUP, errno));
+		CHILD_TRY(st,
+			  vb_child_fail(c, VB_STAGE_EXEC, -1, VB_FAIL_TEXT, VB_TXT_SETUP, errno));
 	close_config_fds(cfg);
 	if (c->proc_fd >= 0)
 		(void)close(c->proc_fd);
@@ -448,7 +455,10 @@ static void undo_close_fd(void *data)
 	*fd = -1;
 }
 
-static bool host_is_root(void) { return getuid() == 0; }
+static bool host_is_root(void)
+{
+	return getuid() == 0;
+}
 
 static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *err)
 {
@@ -514,7 +524,8 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 	c->sandbox_gid = cfg->have_gid ? cfg->gid : cfg->real_gid;
 
 	if ((cfg->exec_label || cfg->file_label) && !labels_supported())
-		return vb_err(err, VB_STAGE_PREPARE, -1, 0, "labeling not supported on this system");
+		return vb_err(err, VB_STAGE_PREPARE, -1, 0,
+			      "labeling not supported on this system");
 
 	/* What the child needs, built now: it must not allocate. */
 	if (!getcwd(st->cwd, sizeof(st->cwd)))
@@ -548,14 +559,15 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 	/* Joining namespaces given as fds happens in the caller, before the
 	 * clone, as bwrap does: the child is created inside them. */
 	if (cfg->userns_fd >= 0 && setns(cfg->userns_fd, CLONE_NEWUSER) < 0)
-		return vb_err(err, VB_STAGE_CLONE, -1, errno, "Joining specified user namespace failed");
+		return vb_err(err, VB_STAGE_CLONE, -1, errno,
+			      "Joining specified user namespace failed");
 	if (cfg->pidns_fd >= 0 && setns(cfg->pidns_fd, CLONE_NEWPID) < 0)
 		return vb_err(err, VB_STAGE_CLONE, -1, errno, "Setting pidns failed");
 
 	/* Modules that work before the clone. */
 	if ((r = sec_prepare(sb, err)) < 0 || (r = pty_prepare(sb, err)) < 0 || /* sec: --pty */
-	    (r = cg_prepare(sb, err)) < 0 ||
-	    (r = net_prepare(sb, err)) < 0 || (r = sup_prepare(sb, err)) < 0)
+	    (r = cg_prepare(sb, err)) < 0 || (r = net_prepare(sb, err)) < 0 ||
+	    (r = sup_prepare(sb, err)) < 0)
 		return r;
 
 	if (vb_fault("spawn-pipes") < 0)
@@ -567,8 +579,8 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 		return vb_err(err, VB_STAGE_CLONE, -1, EIO, "Creating new namespace failed");
 	flags = ns_clone_flags(c->ns);
 	sb->pid = ns_clone(flags, sb->cgroup_fd, &sb->pidfd);
-	if (sb->cgroup_fd >= 0 &&
-	    (sb->pid == -EINVAL || sb->pid == -EOPNOTSUPP || sb->pid == -EACCES || sb->pid == -EBUSY)) {
+	if (sb->cgroup_fd >= 0 && (sb->pid == -EINVAL || sb->pid == -EOPNOTSUPP ||
+				   sb->pid == -EACCES || sb->pid == -EBUSY)) {
 		/* CLONE_INTO_CGROUP refused (older kernel, a delegation that
 		 * does not allow it): clone plainly, cg_attach() moves it. */
 		(void)close(sb->cgroup_fd);
@@ -736,7 +748,10 @@ VB_EXPORT int vb_spawn(vb_config *cfg, vb_sandbox **ret, vb_error *err)
 	return 0;
 }
 
-VB_EXPORT pid_t vb_sandbox_pid(const vb_sandbox *sb) { return sb ? sb->pid : -1; }
+VB_EXPORT pid_t vb_sandbox_pid(const vb_sandbox *sb)
+{
+	return sb ? sb->pid : -1;
+}
 
 VB_EXPORT int vb_sandbox_pidfd(const vb_sandbox *sb)
 {

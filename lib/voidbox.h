@@ -30,17 +30,17 @@ extern "C" {
  * setup error from a failure of the command itself. */
 enum vb_stage {
 	VB_STAGE_NONE = 0,
-	VB_STAGE_CONFIG,   /* a setter or vb_config_validate() refused input */
-	VB_STAGE_PREPARE,  /* parent, before clone: fds, locks, cgroup, ... */
-	VB_STAGE_CLONE,    /* creating the namespaces */
-	VB_STAGE_IDMAP,    /* writing uid/gid maps */
-	VB_STAGE_MOUNT,    /* applying the op list, pivot_root */
-	VB_STAGE_NETWORK,  /* --net setup */
-	VB_STAGE_CGROUP,   /* cgroup creation and limits */
-	VB_STAGE_PRIVS,    /* uid/gid switch, capabilities */
-	VB_STAGE_SECCOMP,  /* loading filters, landlock */
-	VB_STAGE_EXEC,     /* execvp of the command */
-	VB_STAGE_WAIT,     /* waiting for the sandbox */
+	VB_STAGE_CONFIG,  /* a setter or vb_config_validate() refused input */
+	VB_STAGE_PREPARE, /* parent, before clone: fds, locks, cgroup, ... */
+	VB_STAGE_CLONE,   /* creating the namespaces */
+	VB_STAGE_IDMAP,   /* writing uid/gid maps */
+	VB_STAGE_MOUNT,   /* applying the op list, pivot_root */
+	VB_STAGE_NETWORK, /* --net setup */
+	VB_STAGE_CGROUP,  /* cgroup creation and limits */
+	VB_STAGE_PRIVS,   /* uid/gid switch, capabilities */
+	VB_STAGE_SECCOMP, /* loading filters, landlock */
+	VB_STAGE_EXEC,    /* execvp of the command */
+	VB_STAGE_WAIT,    /* waiting for the sandbox */
 };
 
 /* Caller-owned error record.  message is the text bwrap prints for the same
@@ -66,29 +66,29 @@ enum {
 
 /* One filesystem operation per flag, applied in the order added. */
 enum vb_op_type {
-	VB_OP_BIND = 1,       /* --bind SRC DEST */
-	VB_OP_BIND_TRY,       /* --bind-try SRC DEST */
-	VB_OP_DEV_BIND,       /* --dev-bind SRC DEST */
-	VB_OP_DEV_BIND_TRY,   /* --dev-bind-try SRC DEST */
-	VB_OP_RO_BIND,        /* --ro-bind SRC DEST */
-	VB_OP_RO_BIND_TRY,    /* --ro-bind-try SRC DEST */
-	VB_OP_BIND_FD,        /* --bind-fd FD DEST */
-	VB_OP_RO_BIND_FD,     /* --ro-bind-fd FD DEST */
-	VB_OP_REMOUNT_RO,     /* --remount-ro DEST */
-	VB_OP_OVERLAY_SRC,    /* --overlay-src SRC */
-	VB_OP_OVERLAY,        /* --overlay RWSRC WORKDIR DEST */
-	VB_OP_TMP_OVERLAY,    /* --tmp-overlay DEST */
-	VB_OP_RO_OVERLAY,     /* --ro-overlay DEST */
-	VB_OP_PROC,           /* --proc DEST */
-	VB_OP_DEV,            /* --dev DEST */
-	VB_OP_TMPFS,          /* --tmpfs DEST */
-	VB_OP_MQUEUE,         /* --mqueue DEST */
-	VB_OP_DIR,            /* --dir DEST */
-	VB_OP_FILE,           /* --file FD DEST */
-	VB_OP_BIND_DATA,      /* --bind-data FD DEST */
-	VB_OP_RO_BIND_DATA,   /* --ro-bind-data FD DEST */
-	VB_OP_SYMLINK,        /* --symlink SRC DEST */
-	VB_OP_CHMOD,          /* --chmod OCTAL PATH */
+	VB_OP_BIND = 1,     /* --bind SRC DEST */
+	VB_OP_BIND_TRY,     /* --bind-try SRC DEST */
+	VB_OP_DEV_BIND,     /* --dev-bind SRC DEST */
+	VB_OP_DEV_BIND_TRY, /* --dev-bind-try SRC DEST */
+	VB_OP_RO_BIND,      /* --ro-bind SRC DEST */
+	VB_OP_RO_BIND_TRY,  /* --ro-bind-try SRC DEST */
+	VB_OP_BIND_FD,      /* --bind-fd FD DEST */
+	VB_OP_RO_BIND_FD,   /* --ro-bind-fd FD DEST */
+	VB_OP_REMOUNT_RO,   /* --remount-ro DEST */
+	VB_OP_OVERLAY_SRC,  /* --overlay-src SRC */
+	VB_OP_OVERLAY,      /* --overlay RWSRC WORKDIR DEST */
+	VB_OP_TMP_OVERLAY,  /* --tmp-overlay DEST */
+	VB_OP_RO_OVERLAY,   /* --ro-overlay DEST */
+	VB_OP_PROC,         /* --proc DEST */
+	VB_OP_DEV,          /* --dev DEST */
+	VB_OP_TMPFS,        /* --tmpfs DEST */
+	VB_OP_MQUEUE,       /* --mqueue DEST */
+	VB_OP_DIR,          /* --dir DEST */
+	VB_OP_FILE,         /* --file FD DEST */
+	VB_OP_BIND_DATA,    /* --bind-data FD DEST */
+	VB_OP_RO_BIND_DATA, /* --ro-bind-data FD DEST */
+	VB_OP_SYMLINK,      /* --symlink SRC DEST */
+	VB_OP_CHMOD,        /* --chmod OCTAL PATH */
 	VB_OP_TYPE_MAX,
 };
 
@@ -146,8 +146,8 @@ int vb_config_unsetenv(vb_config *cfg, const char *name, vb_error *err);
  *   (rwsrc = workdir = NULL); consumes the preceding OVERLAY_SRC ops.
  * -EINVAL with err filled for a type that does not fit the call, an empty
  * path, or a rule bwrap enforces at parse time. */
-int vb_config_add_op(vb_config *cfg, enum vb_op_type type, const char *src,
-		     const char *dst, vb_error *err);
+int vb_config_add_op(vb_config *cfg, enum vb_op_type type, const char *src, const char *dst,
+		     vb_error *err);
 int vb_config_add_op_fd(vb_config *cfg, enum vb_op_type type, int fd, const char *dst,
 			vb_error *err);
 int vb_config_add_overlay(vb_config *cfg, enum vb_op_type type, const char *rwsrc,
@@ -213,10 +213,10 @@ char **vb_strv_free(char **strv);
 
 /* How the sandbox ended. */
 typedef struct vb_exit {
-	int status;      /* what vb exits with: the code, or 128+signal */
-	int exit_code;   /* when exited normally, else -1 */
-	int signal;      /* when killed by a signal, else 0 */
-	int reason;      /* enum vb_exit_reason */
+	int status;    /* what vb exits with: the code, or 128+signal */
+	int exit_code; /* when exited normally, else -1 */
+	int signal;    /* when killed by a signal, else 0 */
+	int reason;    /* enum vb_exit_reason */
 } vb_exit;
 
 enum vb_exit_reason {

@@ -19,8 +19,8 @@
 
 /* Signals the outer process passes on (see pid1.c for the inner side). */
 static const int outer_forwarded[] = {
-	SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGTERM, SIGCONT, SIGWINCH, SIGURG,
-	SIGPWR,
+	SIGHUP,  SIGINT,  SIGQUIT,  SIGUSR1, SIGUSR2, SIGALRM,
+	SIGTERM, SIGCONT, SIGWINCH, SIGURG,  SIGPWR,
 };
 
 static void exit_from_status(vb_exit *ex, int st)

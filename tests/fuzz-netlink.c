@@ -185,7 +185,7 @@ int main(int argc, char **argv)
 	seed_len[0] = seed_ack(seeds[0], 0, false);
 	seed_len[1] = seed_ack(seeds[1], -EEXIST, true);
 	seed_len[2] = seed_dump(seeds[2]);
-	seed_len[3] = seed_ack(seeds[3], -EINVAL, true) ;
+	seed_len[3] = seed_ack(seeds[3], -EINVAL, true);
 	for (long i = 0; i < iters; i++) {
 		int s = (int)(rnd() % 4);
 

@@ -216,8 +216,9 @@ static void test_cgroup_lifecycle(void)
 		int m = sb->cg->by_ctrl[0], p = sb->cg->by_ctrl[2];
 		const struct cg_dir *md = &sb->cg->dirs[m], *pd = &sb->cg->dirs[p];
 
-		ok(m >= 0 && (md->version == 1 ? file_is(md->path, "memory.limit_in_bytes", "33554432\n")
-						: file_is(md->path, "memory.max", "33554432\n")),
+		ok(m >= 0 && (md->version == 1
+				      ? file_is(md->path, "memory.limit_in_bytes", "33554432\n")
+				      : file_is(md->path, "memory.max", "33554432\n")),
 		   "the memory limit is in the kernel's file");
 		ok(p >= 0 && file_is(pd->path, "pids.max", "7\n"), "pids.max is 7");
 	}
@@ -407,15 +408,20 @@ static void test_v2_leaf(void)
 		close(p[0]);
 		vb_write_file_at(AT_FDCWD, procs, "0");
 		r[k++] = cg_v2_enable(&cs, base, names, flags, 1, true, &err) == 0 ? '1' : '0';
-		snprintf(want, sizeof(want), "/vbunit-leaf-%d/vb-%d-leaf", (int)getppid(), (int)getpid());
+		snprintf(want, sizeof(want), "/vbunit-leaf-%d/vb-%d-leaf", (int)getppid(),
+			 (int)getpid());
 		r[k++] = cs.moved && cg_self_path(NULL, self, sizeof(self)) == 0 &&
-				 strcmp(self, want) == 0 ? '1' : '0';
+					 strcmp(self, want) == 0
+				 ? '1'
+				 : '0';
 		r[k++] = in_file(base, "cgroup.subtree_control", "hugetlb") ? '1' : '0';
 		cg_v2_restore(&cs);
 		snprintf(want, sizeof(want), "/vbunit-leaf-%d", (int)getppid());
 		r[k++] = cg_self_path(NULL, self, sizeof(self)) == 0 && strcmp(self, want) == 0 &&
-				 !is_dir(cs.leaf) && !in_file(base, "cgroup.subtree_control", "hugetlb")
-			 ? '1' : '0';
+					 !is_dir(cs.leaf) &&
+					 !in_file(base, "cgroup.subtree_control", "hugetlb")
+				 ? '1'
+				 : '0';
 		(void)!write(p[1], r, (size_t)k);
 		_exit(0);
 	}

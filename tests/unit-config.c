@@ -98,8 +98,9 @@ static void test_ops(void)
 	ok(cfg->n_ops == 9, "nine ops, in argv order (got %zu)", cfg->n_ops);
 	if (cfg->n_ops == 9) {
 		static const enum vb_op_type want[] = {
-			VB_OP_RO_BIND, VB_OP_DIR,  VB_OP_TMPFS, VB_OP_SYMLINK, VB_OP_CHMOD,
-			VB_OP_FILE, VB_OP_OVERLAY_SRC, VB_OP_OVERLAY_SRC, VB_OP_RO_OVERLAY,
+			VB_OP_RO_BIND,     VB_OP_DIR,         VB_OP_TMPFS,
+			VB_OP_SYMLINK,     VB_OP_CHMOD,       VB_OP_FILE,
+			VB_OP_OVERLAY_SRC, VB_OP_OVERLAY_SRC, VB_OP_RO_OVERLAY,
 		};
 		bool order = true;
 
@@ -140,10 +141,10 @@ static void test_modifiers(void)
 		enum vb_op_type type;
 		bool perms;
 	} ops[] = {
-		{ VB_OP_BIND, false },    { VB_OP_RO_BIND, false },     { VB_OP_DEV_BIND, false },
-		{ VB_OP_SYMLINK, false }, { VB_OP_REMOUNT_RO, false },  { VB_OP_PROC, false },
-		{ VB_OP_DEV, false },     { VB_OP_MQUEUE, false },      { VB_OP_DIR, true },
-		{ VB_OP_TMPFS, true },    { VB_OP_BIND_FD, false },     { VB_OP_FILE, true },
+		{ VB_OP_BIND, false },     { VB_OP_RO_BIND, false },     { VB_OP_DEV_BIND, false },
+		{ VB_OP_SYMLINK, false },  { VB_OP_REMOUNT_RO, false },  { VB_OP_PROC, false },
+		{ VB_OP_DEV, false },      { VB_OP_MQUEUE, false },      { VB_OP_DIR, true },
+		{ VB_OP_TMPFS, true },     { VB_OP_BIND_FD, false },     { VB_OP_FILE, true },
 		{ VB_OP_BIND_DATA, true }, { VB_OP_RO_BIND_DATA, true }, { VB_OP_CHMOD, false },
 	};
 	vb_error err = { 0 };
@@ -239,10 +240,12 @@ static void test_overlays(void)
 	r = vb_config_add_overlay(cfg, VB_OP_OVERLAY, "/rw", "/work", "/d", &err);
 	refused(r, &err, "--overlay requires at least one --overlay-src", "--overlay alone");
 	r = vb_config_add_overlay(cfg, VB_OP_TMP_OVERLAY, NULL, NULL, "/d", &err);
-	refused(r, &err, "--tmp-overlay requires at least one --overlay-src", "--tmp-overlay alone");
+	refused(r, &err, "--tmp-overlay requires at least one --overlay-src",
+		"--tmp-overlay alone");
 	(void)vb_config_add_op(cfg, VB_OP_OVERLAY_SRC, "/a", NULL, &err);
 	r = vb_config_add_overlay(cfg, VB_OP_RO_OVERLAY, NULL, NULL, "/d", &err);
-	refused(r, &err, "--ro-overlay requires at least two --overlay-src", "--ro-overlay, one source");
+	refused(r, &err, "--ro-overlay requires at least two --overlay-src",
+		"--ro-overlay, one source");
 	r = vb_config_add_op(cfg, VB_OP_DIR, NULL, "/x", &err);
 	refused(r, &err, msg_src, "--overlay-src then --dir");
 	r = vb_config_set_new_session(cfg, true, &err);
@@ -274,9 +277,11 @@ static void test_overlays(void)
 	cfg = fresh();
 	cfg->is_privileged = true;
 	r = vb_config_add_op(cfg, VB_OP_OVERLAY_SRC, "/a", NULL, &err);
-	refused(r, &err, "The --overlay-src option is not permitted in setuid mode", "setuid --overlay-src");
+	refused(r, &err, "The --overlay-src option is not permitted in setuid mode",
+		"setuid --overlay-src");
 	r = vb_config_add_overlay(cfg, VB_OP_OVERLAY, "/a", "/b", "/c", &err);
-	refused(r, &err, "The --overlay option is not permitted in setuid mode", "setuid --overlay");
+	refused(r, &err, "The --overlay option is not permitted in setuid mode",
+		"setuid --overlay");
 	r = vb_config_add_overlay(cfg, VB_OP_TMP_OVERLAY, NULL, NULL, "/c", &err);
 	refused(r, &err, "The --tmp-overlay option is not permitted in setuid mode",
 		"setuid --tmp-overlay");
@@ -323,21 +328,25 @@ static void test_setters(void)
 	n_warnings = 0;
 	(void)vb_config_set_chdir(cfg, "/a", &err);
 	(void)vb_config_set_chdir(cfg, "/b", &err);
-	ok(n_warnings == 1 && strcmp(last_warning, "Only the last --chdir option will take effect") == 0 &&
+	ok(n_warnings == 1 &&
+		   strcmp(last_warning, "Only the last --chdir option will take effect") == 0 &&
 		   strcmp(cfg->chdir_path, "/b") == 0,
 	   "a second --chdir warns, the last wins");
 	(void)vb_config_set_uid(cfg, 1, &err);
 	(void)vb_config_set_uid(cfg, 2, &err);
-	ok(n_warnings == 2 && strcmp(last_warning, "Only the last --uid option will take effect") == 0 &&
+	ok(n_warnings == 2 &&
+		   strcmp(last_warning, "Only the last --uid option will take effect") == 0 &&
 		   cfg->uid == 2,
 	   "a second --uid warns");
 	(void)vb_config_set_info_fd(cfg, 1, &err);
 	(void)vb_config_set_info_fd(cfg, 2, &err);
-	ok(n_warnings == 3 && strcmp(last_warning, "Only the last --info-fd option will take effect") == 0,
+	ok(n_warnings == 3 &&
+		   strcmp(last_warning, "Only the last --info-fd option will take effect") == 0,
 	   "a second --info-fd warns");
 	(void)vb_config_set_hostname(cfg, "a", &err);
 	(void)vb_config_set_hostname(cfg, "b", &err);
-	ok(n_warnings == 4 && strcmp(last_warning, "Only the last --hostname option will take effect") == 0,
+	ok(n_warnings == 4 &&
+		   strcmp(last_warning, "Only the last --hostname option will take effect") == 0,
 	   "a second --hostname warns");
 
 	ok(pipe2(p, O_CLOEXEC) == 0 && vb_config_set_seccomp_fd(cfg, p[0], &err) == 0 &&
@@ -346,7 +355,8 @@ static void test_setters(void)
 		   cfg->n_seccomp_fds == 1 && cfg->seccomp_fds[0] == p[1],
 	   "a second --seccomp warns and replaces the first");
 	r = vb_config_add_seccomp_fd(cfg, p[0], &err);
-	refused(r, &err, "--add-seccomp-fd cannot be combined with --seccomp", "--seccomp, --add-seccomp-fd");
+	refused(r, &err, "--add-seccomp-fd cannot be combined with --seccomp",
+		"--seccomp, --add-seccomp-fd");
 	vb_config_free(cfg);
 	(void)close(p[0]);
 	ok(fcntl(p[1], F_GETFD) < 0, "vb_config_free closes the seccomp fd it owns");
@@ -357,7 +367,8 @@ static void test_setters(void)
 	   "--add-seccomp-fd of a closed fd: Can't read seccomp data: EBADF");
 	ok(vb_config_add_seccomp_fd(cfg, dup(0), &err) == 0, "--add-seccomp-fd of an open fd");
 	r = vb_config_set_seccomp_fd(cfg, 0, &err);
-	refused(r, &err, "--seccomp cannot be combined with --add-seccomp-fd", "--add-seccomp-fd, --seccomp");
+	refused(r, &err, "--seccomp cannot be combined with --add-seccomp-fd",
+		"--add-seccomp-fd, --seccomp");
 	vb_config_free(cfg);
 }
 
@@ -387,24 +398,29 @@ static void test_validate(void)
 	vb_config *cfg;
 	int r;
 
-#define CASE(setup, msg)                                   \
-	do {                                               \
-		cfg = fresh();                             \
-		setup;                                     \
-		r = check(cfg, &err);                      \
+#define CASE(setup, msg)                                    \
+	do {                                                \
+		cfg = fresh();                              \
+		setup;                                      \
+		r = check(cfg, &err);                       \
 		refused(r, &err, msg, "validate: " #setup); \
-		vb_config_free(cfg);                       \
+		vb_config_free(cfg);                        \
 	} while (0)
 
-	CASE((void)vb_config_set_uid(cfg, 5, &err), "Specifying --uid requires --unshare-user or --userns");
-	CASE((void)vb_config_set_gid(cfg, 5, &err), "Specifying --gid requires --unshare-user or --userns");
-	CASE((void)vb_config_set_hostname(cfg, "h", &err), "Specifying --hostname requires --unshare-uts");
-	CASE((void)vb_config_set_as_pid_1(cfg, true, &err), "Specifying --as-pid-1 requires --unshare-pid");
+	CASE((void)vb_config_set_uid(cfg, 5, &err),
+	     "Specifying --uid requires --unshare-user or --userns");
+	CASE((void)vb_config_set_gid(cfg, 5, &err),
+	     "Specifying --gid requires --unshare-user or --userns");
+	CASE((void)vb_config_set_hostname(cfg, "h", &err),
+	     "Specifying --hostname requires --unshare-uts");
+	CASE((void)vb_config_set_as_pid_1(cfg, true, &err),
+	     "Specifying --as-pid-1 requires --unshare-pid");
 	CASE(((void)vb_config_unshare(cfg, VB_NS_PID, false, &err),
 	      (void)vb_config_set_as_pid_1(cfg, true, &err),
 	      (void)vb_config_add_lock_file(cfg, "/l", &err)),
 	     "Specifying --as-pid-1 and --lock-file is not permitted");
-	CASE((void)vb_config_set_userns_block_fd(cfg, 5, &err), "--userns-block-fd requires --unshare-user");
+	CASE((void)vb_config_set_userns_block_fd(cfg, 5, &err),
+	     "--userns-block-fd requires --unshare-user");
 	CASE(((void)vb_config_unshare(cfg, VB_NS_USER, true, &err),
 	      (void)vb_config_set_userns_block_fd(cfg, 5, &err)),
 	     "--userns-block-fd requires --unshare-user");
@@ -432,7 +448,8 @@ static void test_validate(void)
 	      (void)vb_config_cap_add(cfg, "CAP_CHOWN", &err),
 	      (void)vb_config_set_userns_block_fd(cfg, 5, &err)),
 	     "--cap-add in setuid mode can be used only by root");
-	CASE((cfg->is_privileged = true, cfg->real_uid = 1000, (void)vb_config_set_uid(cfg, 0, &err)),
+	CASE((cfg->is_privileged = true, cfg->real_uid = 1000,
+	      (void)vb_config_set_uid(cfg, 0, &err)),
 	     "Specifying --uid requires --unshare-user or --userns");
 #undef CASE
 
@@ -529,7 +546,8 @@ static void test_limits(void)
 	long_path[0] = '/';
 	long_path[VB_MAX_STRING + 1] = '\0';
 	r = vb_config_add_op(cfg, VB_OP_DIR, NULL, long_path, &err);
-	ok(r == -E2BIG && cfg->n_ops == 0, "a path of VB_MAX_STRING bytes or more: -E2BIG, nothing added");
+	ok(r == -E2BIG && cfg->n_ops == 0,
+	   "a path of VB_MAX_STRING bytes or more: -E2BIG, nothing added");
 	r = vb_config_set_hostname(cfg, long_path, &err);
 	ok(r == -E2BIG, "a long hostname: -E2BIG");
 	free(long_path);
@@ -567,7 +585,8 @@ static void test_formats(void)
 	v = vb_strv_free(v);
 	ok(vb_args_parse("", 0, &v, &n) == 0 && n == 0 && v && !v[0], "--args: empty data");
 	v = vb_strv_free(v);
-	ok(vb_args_parse("a\0", 2, &v, &n) == 0 && n == 1, "--args: a trailing NUL ends the last piece");
+	ok(vb_args_parse("a\0", 2, &v, &n) == 0 && n == 1,
+	   "--args: a trailing NUL ends the last piece");
 	v = vb_strv_free(v);
 
 	ok(vb_profile_parse("# c\n--ro-bind\r\n/\n\n/\n  # not a comment\nx#y\n", &v, &n) == 0 &&
@@ -585,7 +604,8 @@ static void test_formats(void)
 		const char *text = vb_profile_builtin(name);
 		bool unshare_all = false, share_net = false;
 
-		ok(text && vb_profile_parse(text, &v, &n) == 0 && n > 0, "built-in profile %s parses", name);
+		ok(text && vb_profile_parse(text, &v, &n) == 0 && n > 0,
+		   "built-in profile %s parses", name);
 		for (int j = 0; v && j < n; j++) {
 			unshare_all |= strcmp(v[j], "--unshare-all") == 0;
 			share_net |= strcmp(v[j], "--share-net") == 0 && unshare_all;

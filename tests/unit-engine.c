@@ -24,7 +24,10 @@ static void is_str(const char *got, const char *want, const char *desc)
 }
 
 static int order[8], n_order;
-static void undo_rec(void *data) { order[n_order++] = *(int *)data; }
+static void undo_rec(void *data)
+{
+	order[n_order++] = *(int *)data;
+}
 
 static void test_escape(void)
 {
@@ -46,8 +49,9 @@ static void test_child_errors(void)
 		{ .type = VB_OP_DEV, .dst = "/dev", .fd = -1 },
 	};
 	vb_config cfg = { .ops = ops, .n_ops = 2 };
-	struct vb_child_error ce = { .error = ENOENT, .stage = VB_STAGE_MOUNT, .op_index = 0,
-				     .what = VB_FAIL_FIND_SOURCE };
+	struct vb_child_error ce = {
+		.error = ENOENT, .stage = VB_STAGE_MOUNT, .op_index = 0, .what = VB_FAIL_FIND_SOURCE
+	};
 	vb_error err;
 
 	vb_child_error_format(&cfg, &ce, &err);

@@ -53,7 +53,10 @@ static struct nlmsghdr *put(uint16_t type, uint16_t flags, uint32_t seq)
 	return nlh;
 }
 
-static void done(struct nlmsghdr *nlh) { len += MNL_ALIGN(nlh->nlmsg_len); }
+static void done(struct nlmsghdr *nlh)
+{
+	len += MNL_ALIGN(nlh->nlmsg_len);
+}
 
 static void put_ack(int error, const char *text, bool capped)
 {
@@ -322,13 +325,16 @@ static void test_values(void)
 		   p.host_port == 8443 && p.port == 443,
 	   "--publish [v6]:HOSTPORT:PORT");
 	ok(net_parse_publish("80", &p) < 0 && net_parse_publish("0:80", &p) < 0 &&
-		   net_parse_publish("70000:80", &p) < 0 && net_parse_publish("80:80/sctp", &p) < 0 &&
+		   net_parse_publish("70000:80", &p) < 0 &&
+		   net_parse_publish("80:80/sctp", &p) < 0 &&
 		   net_parse_publish("x:80:80", &p) < 0 && net_parse_publish(":80", &p) < 0 &&
 		   net_parse_publish("[::1:80:80", &p) < 0 && net_parse_publish("", &p) < 0,
 	   "--publish refuses malformed specs");
 	ok(ipam_parse_cidr4("10.88.0.0/16", &a, &pre) == 0 && pre == 16, "--subnet parses");
-	ok(ipam_parse_cidr4("10.88.0.1/16", &a, &pre) < 0 && ipam_parse_cidr4("10.88.0.0/31", &a, &pre) < 0 &&
-		   ipam_parse_cidr4("10.88.0.0", &a, &pre) < 0 && ipam_parse_cidr4("10.88.0.0/x", &a, &pre) < 0,
+	ok(ipam_parse_cidr4("10.88.0.1/16", &a, &pre) < 0 &&
+		   ipam_parse_cidr4("10.88.0.0/31", &a, &pre) < 0 &&
+		   ipam_parse_cidr4("10.88.0.0", &a, &pre) < 0 &&
+		   ipam_parse_cidr4("10.88.0.0/x", &a, &pre) < 0,
 	   "--subnet refuses host bits, /31, no prefix, junk");
 	ok(ipam_parse_cidr6("fd00:1::/64", &a6, &pre) == 0 && pre == 64 &&
 		   ipam_parse_cidr6("fd00:1::1/64", &a6, &pre) < 0,
@@ -344,15 +350,17 @@ static void test_values(void)
 	dprintf(fd, "nameserver 198.51.100.1\nnameserver ::1\nnameserver 2001:db8::1\n");
 	close(fd);
 	ok(net_build_resolv(NULL, 0, tmpl, up, text, sizeof(text), &n) == 0 &&
-		   strstr(text, "nameserver 198.51.100.1\n") && strstr(text, "nameserver 2001:db8::1\n") &&
-		   !strstr(text, "127.0.0.53") && !strstr(text, "nameserver ::1\n") &&
-		   strstr(text, "search example.org\n") && strstr(text, "options edns0\n"),
+		   strstr(text, "nameserver 198.51.100.1\n") &&
+		   strstr(text, "nameserver 2001:db8::1\n") && !strstr(text, "127.0.0.53") &&
+		   !strstr(text, "nameserver ::1\n") && strstr(text, "search example.org\n") &&
+		   strstr(text, "options edns0\n"),
 	   "resolv.conf: loopback resolver replaced by the upstream ones, search kept");
 	ok(net_build_resolv(dns, 2, tmpl, up, text, sizeof(text), &n) == 0 &&
-		   strstr(text, "nameserver 192.0.2.53\n") && strstr(text, "nameserver 2001:db8::53\n") &&
-		   !strstr(text, "198.51.100.1"),
+		   strstr(text, "nameserver 192.0.2.53\n") &&
+		   strstr(text, "nameserver 2001:db8::53\n") && !strstr(text, "198.51.100.1"),
 	   "resolv.conf: --dns wins");
-	ok(net_build_resolv(NULL, 0, tmpl, up, text, 20, &n) == -ENOSPC, "resolv.conf: no overflow");
+	ok(net_build_resolv(NULL, 0, tmpl, up, text, 20, &n) == -ENOSPC,
+	   "resolv.conf: no overflow");
 	unlink(tmpl);
 	unlink(up);
 }
@@ -360,7 +368,10 @@ static void test_values(void)
 /* ---- live: rtnetlink and IPAM in a namespace of our own ------------------- */
 
 static int n_links;
-static void count_link(const char *name, void *data) { n_links++; }
+static void count_link(const char *name, void *data)
+{
+	n_links++;
+}
 
 static void test_live(void)
 {
@@ -391,7 +402,8 @@ static void test_live(void)
 	r = rt_bridge_create(&nl, "vbt0", 0, msg, sizeof(msg));
 	ok(r == -EEXIST, "second create: EEXIST, which a concurrent start tolerates");
 	ok(rt_link_index(&nl, "vbt0", &bidx, msg, sizeof(msg)) == 0 && bidx > 0, "index found");
-	ok(rt_link_index(&nl, "nosuch0", &idx, msg, sizeof(msg)) == -ENODEV, "missing link: ENODEV");
+	ok(rt_link_index(&nl, "nosuch0", &idx, msg, sizeof(msg)) == -ENODEV,
+	   "missing link: ENODEV");
 	r = rt_veth_create(&nl, "vbtv0", "vbtp0", -1, 0, bidx, 1400, NULL, msg, sizeof(msg));
 	ok(r == 0, "veth pair on the bridge");
 	(void)ipam_parse_cidr4("10.77.0.0/24", &net, &pre);
@@ -447,8 +459,8 @@ static void test_live(void)
 				struct in_addr a;
 				char p[PATH_MAX];
 
-				if (ipam_lease("vbt0", net, pre, NULL, NULL, NULL, &a, p, sizeof(p), NULL,
-					       &e) == 0) {
+				if (ipam_lease("vbt0", net, pre, NULL, NULL, NULL, &a, p, sizeof(p),
+					       NULL, &e) == 0) {
 					uint8_t last = (uint8_t)(ntohl(a.s_addr) & 0xff);
 
 					(void)!write(pfd[1], &last, 1);
@@ -470,9 +482,10 @@ static void test_live(void)
 			seen[last] = 1;
 		}
 		close(pfd[0]);
-		ok(got == 32 && distinct, "32 concurrent leases: 32 distinct addresses, none reserved");
-		r = ipam_lease("vbt0", net, pre, &(struct in_addr){ htonl(ntohl(net.s_addr) + 2) }, NULL,
-			       NULL, &addr, path, sizeof(path), &first, &err);
+		ok(got == 32 && distinct,
+		   "32 concurrent leases: 32 distinct addresses, none reserved");
+		r = ipam_lease("vbt0", net, pre, &(struct in_addr){ htonl(ntohl(net.s_addr) + 2) },
+			       NULL, NULL, &addr, path, sizeof(path), &first, &err);
 		ok(r == -EADDRINUSE && !first, "--ip of a live lease refused");
 		for (int i = 0; i < 32; i++)
 			if (kids[i] > 0)
@@ -480,7 +493,10 @@ static void test_live(void)
 	}
 }
 
-static struct { char note[IPAM_NOTE_MAX]; int n; } stale_seen;
+static struct {
+	char note[IPAM_NOTE_MAX];
+	int n;
+} stale_seen;
 static void stale_cb(const char *bridge, struct in_addr addr, const char *note, void *data)
 {
 	snprintf(stale_seen.note, sizeof(stale_seen.note), "%s", note);

@@ -83,21 +83,51 @@ static int run_filtered(vb_config *cfg, probe_fn fn)
 	return WEXITSTATUS(st);
 }
 
-static long p_mount(void) { return mount("none", "/", "tmpfs", 0, NULL); }
-static long p_keyctl(void) { return syscall(SYS_keyctl, 0 /* GET_KEYRING_ID */, -3, 0); }
-static long p_unshare_user(void) { return unshare(CLONE_NEWUSER); }
-static long p_unshare_uts(void) { return unshare(CLONE_NEWUTS); }
+static long p_mount(void)
+{
+	return mount("none", "/", "tmpfs", 0, NULL);
+}
+static long p_keyctl(void)
+{
+	return syscall(SYS_keyctl, 0 /* GET_KEYRING_ID */, -3, 0);
+}
+static long p_unshare_user(void)
+{
+	return unshare(CLONE_NEWUSER);
+}
+static long p_unshare_uts(void)
+{
+	return unshare(CLONE_NEWUTS);
+}
 static long p_tiocsti(void)
 {
 	char c = 'x';
 	return ioctl(0, TIOCSTI, &c);
 }
-static long p_getppid(void) { return syscall(SYS_getppid) > 0 ? 0 : -1; }
-static long p_open(void) { return open("/etc/passwd", O_RDONLY) < 0 ? -1 : 0; }
-static long p_unknown(void) { return syscall(1000); }
-static long p_bpf(void) { return syscall(SYS_bpf, 0, NULL, 0); }
-static long p_ptrace(void) { return syscall(SYS_ptrace, 16 /* PTRACE_ATTACH */, 1, 0, 0); }
-static long p_init_module(void) { return syscall(SYS_init_module, NULL, 0, ""); }
+static long p_getppid(void)
+{
+	return syscall(SYS_getppid) > 0 ? 0 : -1;
+}
+static long p_open(void)
+{
+	return open("/etc/passwd", O_RDONLY) < 0 ? -1 : 0;
+}
+static long p_unknown(void)
+{
+	return syscall(1000);
+}
+static long p_bpf(void)
+{
+	return syscall(SYS_bpf, 0, NULL, 0);
+}
+static long p_ptrace(void)
+{
+	return syscall(SYS_ptrace, 16 /* PTRACE_ATTACH */, 1, 0, 0);
+}
+static long p_init_module(void)
+{
+	return syscall(SYS_init_module, NULL, 0, "");
+}
 #if defined(__x86_64__)
 /* i386's getppid (64) and mount (21) through int $0x80. */
 static long int80(long nr, long a, long b, long c)
@@ -111,9 +141,18 @@ static long int80(long nr, long a, long b, long c)
 	}
 	return r;
 }
-static long p_i386_getppid(void) { return int80(64, 0, 0, 0) > 0 ? 0 : -1; }
-static long p_i386_mount(void) { return int80(21, 0, 0, 0); }
-static long p_x32_getppid(void) { return syscall(0x40000000 | 110) > 0 ? 0 : -1; }
+static long p_i386_getppid(void)
+{
+	return int80(64, 0, 0, 0) > 0 ? 0 : -1;
+}
+static long p_i386_mount(void)
+{
+	return int80(21, 0, 0, 0);
+}
+static long p_x32_getppid(void)
+{
+	return syscall(0x40000000 | 110) > 0 ? 0 : -1;
+}
 #endif
 
 /* The command of learn(): one call per arch whose number means something
@@ -183,10 +222,12 @@ static void names(void)
 	vb_config_free(cfg);
 
 	r = vb_seccomp_policy_dump("default", buf, sizeof(buf), NULL);
-	ok(r > 0 && strstr(buf, "default allow") && strstr(buf, "@mount") && strstr(buf, "@tiocsti"),
+	ok(r > 0 && strstr(buf, "default allow") && strstr(buf, "@mount") &&
+		   strstr(buf, "@tiocsti"),
 	   "dump default");
 	r = vb_seccomp_policy_dump("@mount", buf, sizeof(buf), NULL);
-	ok(r > 0 && strstr(buf, "allow ") && strstr(buf, "pivot_root"), "dump @mount lists its members");
+	ok(r > 0 && strstr(buf, "allow ") && strstr(buf, "pivot_root"),
+	   "dump @mount lists its members");
 	r = vb_seccomp_policy_dump("default", buf, 10, &err);
 	ok(r == -ENOBUFS, "dump into a small buffer: -ENOBUFS");
 	r = vb_seccomp_policy_dump("nope", buf, sizeof(buf), &err);
@@ -221,7 +262,8 @@ static void filters(void)
 
 	/* Each probe first succeeds, or fails otherwise, without a filter. */
 	ok(run_filtered(NULL, p_getppid) == 0, "unfiltered: getppid works");
-	ok(run_filtered(NULL, p_unshare_uts) == 0 || geteuid() != 0, "unfiltered: unshare(UTS) works as root");
+	ok(run_filtered(NULL, p_unshare_uts) == 0 || geteuid() != 0,
+	   "unfiltered: unshare(UTS) works as root");
 	ok(run_filtered(NULL, p_tiocsti) != EPERM || !isatty(0), "unfiltered: TIOCSTI not EPERM");
 
 	cfg = cfg_with("default", NULL, NULL, NULL);
@@ -262,8 +304,8 @@ static void filters(void)
 #endif
 	vb_config_free(cfg);
 
-	cfg = cfg_with("default", (const char *[]){ "getppid", NULL }, (const char *[]){ "getppid", NULL },
-		       NULL);
+	cfg = cfg_with("default", (const char *[]){ "getppid", NULL },
+		       (const char *[]){ "getppid", NULL }, NULL);
 	ok(run_filtered(cfg, p_getppid) == 0, "a later allow wins over a deny");
 	vb_config_free(cfg);
 
@@ -323,7 +365,8 @@ static void whole(void)
 		skip("not root", "sandbox with a policy");
 		return;
 	}
-	ok(sandbox(NULL, false, "unshare -U true") == 0, "no policy: unshare -U works in the sandbox");
+	ok(sandbox(NULL, false, "unshare -U true") == 0,
+	   "no policy: unshare -U works in the sandbox");
 	ok(sandbox("default", false, "unshare -U true 2>/dev/null") != 0,
 	   "default policy: unshare -U fails in the sandbox");
 	ok(sandbox("default", false, "echo hi > /tmp/x && cat /tmp/x >/dev/null") == 0,
@@ -342,10 +385,12 @@ static void whole(void)
 		skip("no Landlock", "--landlock: /tmp still writable");
 		skip("no Landlock", "--landlock: / stays readable, not writable");
 	} else {
-		ok(sandbox(NULL, true, script) != 0, "with --landlock the leaked fd is unreachable");
+		ok(sandbox(NULL, true, script) != 0,
+		   "with --landlock the leaked fd is unreachable");
 		ok(sandbox(NULL, true, "echo hi > /tmp/x && cat /tmp/x >/dev/null") == 0,
 		   "--landlock: /tmp (tmpfs) still writable");
-		ok(sandbox(NULL, true, "cat /etc/hostname >/dev/null && ! touch /usr/x 2>/dev/null") == 0,
+		ok(sandbox(NULL, true,
+			   "cat /etc/hostname >/dev/null && ! touch /usr/x 2>/dev/null") == 0,
 		   "--landlock: ro-bind /etc readable, /usr not writable");
 	}
 	close(fd);

@@ -50,7 +50,7 @@
 #endif
 #define NOPATH "/nonexistent-vb-probe"
 
-static const char *arg;	 /* the part after "NAME:", with %p expanded */
+static const char *arg;  /* the part after "NAME:", with %p expanded */
 static const char *died; /* the probe's child was killed by this signal */
 
 static void report(const char *name, long r, int e)
@@ -231,7 +231,7 @@ static long p_clone_newuser(void)
 
 static long p_clone3_newuser(void)
 {
-	struct clone_args ca = {.flags = CLONE_NEWUSER, .exit_signal = SIGCHLD};
+	struct clone_args ca = { .flags = CLONE_NEWUSER, .exit_signal = SIGCHLD };
 
 	return fork_result(syscall(SYS_clone3, &ca, sizeof(ca)));
 }
@@ -329,8 +329,8 @@ static long p_mount_tmpfs(void)
 static long p_bpf_load(void)
 {
 	struct bpf_insn insns[] = {
-		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
-		{.code = BPF_JMP | BPF_EXIT},
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	union bpf_attr a;
 	long fd;
@@ -368,7 +368,7 @@ static long p_socket(void)
  * modprobe for "netdev-NAME" (and, with CAP_SYS_MODULE, for NAME). */
 static long p_netdev(void)
 {
-	struct ifreq ifr = {0};
+	struct ifreq ifr = { 0 };
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	long r;
 
@@ -395,8 +395,8 @@ static long p_add_key(void)
 /* capset() of the capability ARG into the effective and permitted sets. */
 static long p_capset(void)
 {
-	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
-	struct __user_cap_data_struct d[2] = {0};
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2] = { 0 };
 	int cap = (int)argnum();
 
 	if (syscall(SYS_capget, &h, d) < 0)
@@ -410,8 +410,8 @@ static long p_capset(void)
  * kernel requires). */
 static long p_ambient(void)
 {
-	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
-	struct __user_cap_data_struct d[2] = {0};
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2] = { 0 };
 	int cap = (int)argnum();
 
 	if (syscall(SYS_capget, &h, d) < 0)
@@ -463,7 +463,7 @@ static long sys_call(const char *name)
 	struct {
 		unsigned int bytes;
 		int type;
-	} fh = {0, 0};
+	} fh = { 0, 0 };
 	int mount_id;
 
 	if (!strcmp(name, "chroot"))
@@ -723,35 +723,35 @@ struct probe {
 };
 
 static const struct probe probes[] = {
-	{"tiocsti", p_tiocsti},
-	{"tioclinux", p_tioclinux},
+	{ "tiocsti", p_tiocsti },
+	{ "tioclinux", p_tioclinux },
 #ifdef __x86_64__
-	{"i386-tiocsti", p_i386_tiocsti},
-	{"i386-unshare-user", p_i386_unshare_user},
-	{"x32-unshare-user", p_x32_unshare_user},
-	{"i386-ptrace-child", p_i386_ptrace},
+	{ "i386-tiocsti", p_i386_tiocsti },
+	{ "i386-unshare-user", p_i386_unshare_user },
+	{ "x32-unshare-user", p_x32_unshare_user },
+	{ "i386-ptrace-child", p_i386_ptrace },
 #endif
-	{"unshare-user", p_unshare_user},
-	{"clone-newuser", p_clone_newuser},
-	{"clone3-newuser", p_clone3_newuser},
-	{"ptrace-child", p_ptrace_child},
-	{"ptrace", p_ptrace},
-	{"kill0", p_kill0},
-	{"open", p_open},
-	{"openw", p_openw},
-	{"write", p_write},
-	{"mkdir", p_mkdir},
-	{"readlink", p_readlink},
-	{"ls", p_ls},
-	{"chdir", p_chdir},
-	{"mount-tmpfs", p_mount_tmpfs},
-	{"bpf-load", p_bpf_load},
-	{"socket", p_socket},
-	{"netdev", p_netdev},
-	{"keyctl", p_keyctl},
-	{"add_key", p_add_key},
-	{"capset", p_capset},
-	{"ambient", p_ambient},
+	{ "unshare-user", p_unshare_user },
+	{ "clone-newuser", p_clone_newuser },
+	{ "clone3-newuser", p_clone3_newuser },
+	{ "ptrace-child", p_ptrace_child },
+	{ "ptrace", p_ptrace },
+	{ "kill0", p_kill0 },
+	{ "open", p_open },
+	{ "openw", p_openw },
+	{ "write", p_write },
+	{ "mkdir", p_mkdir },
+	{ "readlink", p_readlink },
+	{ "ls", p_ls },
+	{ "chdir", p_chdir },
+	{ "mount-tmpfs", p_mount_tmpfs },
+	{ "bpf-load", p_bpf_load },
+	{ "socket", p_socket },
+	{ "netdev", p_netdev },
+	{ "keyctl", p_keyctl },
+	{ "add_key", p_add_key },
+	{ "capset", p_capset },
+	{ "ambient", p_ambient },
 };
 
 /* Expands %p (parent pid) in s into buf. */

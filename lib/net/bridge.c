@@ -24,7 +24,6 @@
 #include "fault.h"
 #include "net/net.h"
 
-
 /* ---- undo steps ------------------------------------------------------------ */
 
 static void undo_close_nl(void *data)
@@ -101,8 +100,7 @@ static void lease_note(const struct vb_net_state *st, char *buf, size_t size)
 		n += (size_t)snprintf(buf + n, size - n, "publish ");
 	if (net->no_nat && n < size)
 		n += (size_t)snprintf(buf + n, size - n, "nonat4 ");
-	if (net->no_nat && net->ipv6 && n < size &&
-	    inet_ntop(AF_INET6, &st->addr6, a6, sizeof(a6)))
+	if (net->no_nat && net->ipv6 && n < size && inet_ntop(AF_INET6, &st->addr6, a6, sizeof(a6)))
 		(void)snprintf(buf + n, size - n, "nonat6=%s ", a6);
 }
 
@@ -186,8 +184,7 @@ static int set_sysctl(const vb_config *cfg, const char *ifname, const char *name
 
 /* The bridge with its gateway addresses, up.  Most starts find it so: one
  * RTM_GETLINK, then one batch whose address requests answer EEXIST. */
-static int ensure_bridge(struct vb_net_state *st, int *ret_index, bool *ret_created,
-			 vb_error *err)
+static int ensure_bridge(struct vb_net_state *st, int *ret_index, bool *ret_created, vb_error *err)
 {
 	const struct vb_net_config *net = st->net;
 	struct in_addr gw = ipam_gateway(net->subnet);
@@ -272,10 +269,10 @@ int bridge_prepare(struct vb_net_state *st, vb_error *err)
 		uint32_t mask = htonl(~0u << (32 - net->prefix));
 
 		if ((net->ip.s_addr & mask) != net->subnet.s_addr)
-			return vb_err(err, VB_STAGE_CONFIG, -1, 0, "--ip %s is outside the subnet %s/%u",
-				      inet_ntoa(net->ip), inet_ntop(AF_INET, &net->subnet,
-								    (char[INET_ADDRSTRLEN]){ 0 },
-								    INET_ADDRSTRLEN),
+			return vb_err(err, VB_STAGE_CONFIG, -1, 0,
+				      "--ip %s is outside the subnet %s/%u", inet_ntoa(net->ip),
+				      inet_ntop(AF_INET, &net->subnet, (char[INET_ADDRSTRLEN]){ 0 },
+						INET_ADDRSTRLEN),
 				      net->prefix);
 	}
 
@@ -292,8 +289,8 @@ int bridge_prepare(struct vb_net_state *st, vb_error *err)
 	if (r < 0)
 		return NET_ERR(err, EIO, "Can't lease an address on %s", net->bridge);
 	r = ipam_lease(net->bridge, net->subnet, net->prefix, net->have_ip ? &net->ip : NULL,
-		       bridge_sweep_stale, &st->host_nl, &st->addr, st->lease_path, sizeof(st->lease_path), NULL,
-		       err);
+		       bridge_sweep_stale, &st->host_nl, &st->addr, st->lease_path,
+		       sizeof(st->lease_path), NULL, err);
 	if (r < 0)
 		return r;
 	r = vb_rollback_push(&sb->rb, undo_lease, st, false);
@@ -302,7 +299,8 @@ int bridge_prepare(struct vb_net_state *st, vb_error *err)
 	snprintf(st->tag, sizeof(st->tag), "%08x", ntohl(st->addr.s_addr));
 	snprintf(st->veth, sizeof(st->veth), "vb%.8s", st->tag);
 	if (net->ipv6)
-		st->addr6 = ipam_addr6(net->subnet6, ntohl(st->addr.s_addr) - ntohl(net->subnet.s_addr));
+		st->addr6 = ipam_addr6(net->subnet6,
+				       ntohl(st->addr.s_addr) - ntohl(net->subnet.s_addr));
 	if (net->n_publish > 0 || net->no_nat) {
 		/* Before any of it is made: a sweep of this lease after a
 		 * kill -9 then knows what to remove. */
@@ -337,8 +335,9 @@ int bridge_prepare(struct vb_net_state *st, vb_error *err)
 		if (!nat_available()) {
 			/* Without nftables there is no masquerade to skip. */
 			if (!net->no_nat)
-				return NET_ERR(err, 0, "NAT needs nftables, and voidbox was built "
-						       "without libnftables (use --no-nat)");
+				return NET_ERR(err, 0,
+					       "NAT needs nftables, and voidbox was built "
+					       "without libnftables (use --no-nat)");
 		} else {
 			r = nat_bridge_setup(net->bridge, net->subnet, net->prefix,
 					     net->ipv6 ? &net->subnet6 : NULL, net->prefix6, err);
@@ -349,7 +348,8 @@ int bridge_prepare(struct vb_net_state *st, vb_error *err)
 	if (net->no_nat && nat_available()) {
 		r = vb_fault("net-nonat");
 		if (r == 0)
-			r = nat_nonat_add(net->bridge, st->addr, net->ipv6 ? &st->addr6 : NULL, err);
+			r = nat_nonat_add(net->bridge, st->addr, net->ipv6 ? &st->addr6 : NULL,
+					  err);
 		else
 			r = NET_ERR(err, EIO, "Can't exempt the sandbox from NAT");
 		if (r < 0)
@@ -362,8 +362,7 @@ int bridge_prepare(struct vb_net_state *st, vb_error *err)
 }
 
 /* veth create and host end up, one batch. */
-static int veth_create(struct vb_net_state *st, int nsfd, unsigned *ret_failed, char *msg,
-		       size_t n)
+static int veth_create(struct vb_net_state *st, int nsfd, unsigned *ret_failed, char *msg, size_t n)
 {
 	const struct vb_net_config *net = st->net;
 	struct nl_batch b;
@@ -414,7 +413,8 @@ int bridge_setup_parent(struct vb_net_state *st, vb_error *err)
 		return NET_ERR(err, r2 < 0 ? -r2 : -r, "Can't bring %s up", st->veth);
 	}
 	if (r < 0)
-		return NET_ERR(err, -r, "Can't create veth %s%s%s", st->veth, *msg ? ": " : "", msg);
+		return NET_ERR(err, -r, "Can't create veth %s%s%s", st->veth, *msg ? ": " : "",
+			       msg);
 	r = vb_rollback_push(&sb->rb, undo_veth, st, false);
 	if (r < 0)
 		return NET_ERR(err, -r, "Out of memory");
@@ -513,7 +513,6 @@ out:
 	return r;
 }
 
-
 /* The supervision stream's "network" event: the sandbox's eth0 and what
  * it was given. */
 void bridge_event(const struct vb_net_state *st)
@@ -536,4 +535,3 @@ void bridge_event(const struct vb_net_state *st)
 		gw[0] = '\0';
 	sup_event_network(st->sb, "eth0", addrs, n, gw);
 }
-

@@ -29,16 +29,16 @@ static struct vb_net_config *net_get(vb_config *cfg)
 	return net;
 }
 
-#define NET_GET(cfg, err)                                                   \
-	({                                                                  \
-		struct vb_net_config *_n;                                   \
-		int _p = vb_config_option(cfg, err);                 \
-		if (_p < 0)                                                 \
-			return _p;                                          \
-		_n = net_get(cfg);                                          \
-		if (!_n)                                                    \
+#define NET_GET(cfg, err)                                                                 \
+	({                                                                                \
+		struct vb_net_config *_n;                                                 \
+		int _p = vb_config_option(cfg, err);                                      \
+		if (_p < 0)                                                               \
+			return _p;                                                        \
+		_n = net_get(cfg);                                                        \
+		if (!_n)                                                                  \
 			return vb_err(err, VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory"); \
-		_n;                                                         \
+		_n;                                                                       \
 	})
 
 bool net_valid_ifname(const char *s)
@@ -83,7 +83,8 @@ VB_EXPORT int vb_config_net(vb_config *cfg, const char *spec, vb_error *err)
 			return vb_err(err, VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory");
 		net->mode = NET_MODE_NS;
 	} else {
-		return CFG_ERR(err, "--net %s: expected none, bridge[:NAME], pasta or ns:PATH", spec);
+		return CFG_ERR(err, "--net %s: expected none, bridge[:NAME], pasta or ns:PATH",
+			       spec);
 	}
 	return 0;
 }
@@ -93,8 +94,10 @@ VB_EXPORT int vb_config_net_subnet(vb_config *cfg, const char *cidr, vb_error *e
 	struct vb_net_config *net = NET_GET(cfg, err);
 
 	if (ipam_parse_cidr4(cidr, &net->subnet, &net->prefix) < 0)
-		return CFG_ERR(err, "--subnet %s: expected an IPv4 network such as 10.88.0.0/16 "
-				    "(prefix 8 to 30, no host bits)", cidr ? cidr : "");
+		return CFG_ERR(err,
+			       "--subnet %s: expected an IPv4 network such as 10.88.0.0/16 "
+			       "(prefix 8 to 30, no host bits)",
+			       cidr ? cidr : "");
 	return 0;
 }
 
@@ -114,8 +117,10 @@ VB_EXPORT int vb_config_net_mac(vb_config *cfg, const char *mac, vb_error *err)
 	unsigned b[6];
 	char tail;
 
-	if (!mac || sscanf(mac, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
-			   &b[5], &tail) != 6 || strlen(mac) != 17)
+	if (!mac ||
+	    sscanf(mac, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+		   &tail) != 6 ||
+	    strlen(mac) != 17)
 		return CFG_ERR(err, "--mac %s: expected six hex bytes such as 02:42:ac:11:00:02",
 			       mac ? mac : "");
 	if (b[0] & 1)
@@ -155,8 +160,10 @@ VB_EXPORT int vb_config_net_subnet6(vb_config *cfg, const char *cidr, vb_error *
 	struct vb_net_config *net = NET_GET(cfg, err);
 
 	if (ipam_parse_cidr6(cidr, &net->subnet6, &net->prefix6) < 0)
-		return CFG_ERR(err, "--subnet6 %s: expected an IPv6 network such as fd00:1::/64 "
-				    "(prefix 8 to 96, no host bits)", cidr ? cidr : "");
+		return CFG_ERR(err,
+			       "--subnet6 %s: expected an IPv6 network such as fd00:1::/64 "
+			       "(prefix 8 to 96, no host bits)",
+			       cidr ? cidr : "");
 	net->ipv6 = true;
 	net->have_subnet6 = true;
 	return 0;
@@ -209,7 +216,8 @@ int net_parse_publish(const char *s, struct net_publish *ret)
 	if (s[0] == '[') {
 		const char *close = strchr(s, ']');
 
-		if (!close || close > last || close[1] != ':' || (size_t)(close - s - 1) >= sizeof(host))
+		if (!close || close > last || close[1] != ':' ||
+		    (size_t)(close - s - 1) >= sizeof(host))
 			return -EINVAL;
 		memcpy(host, s + 1, (size_t)(close - s - 1));
 		host[close - s - 1] = '\0';

@@ -93,7 +93,10 @@ struct in6_addr ipam_addr6(struct in6_addr net, uint32_t idx)
 	return net;
 }
 
-struct in6_addr ipam_gateway6(struct in6_addr net) { return ipam_addr6(net, 1); }
+struct in6_addr ipam_gateway6(struct in6_addr net)
+{
+	return ipam_addr6(net, 1);
+}
 
 #define OWNER_LEN 64 /* "%10d %20llu %10d %20llu\n" */
 
@@ -237,8 +240,8 @@ static int lock_dir(const char *bridge, char *dir, size_t size, int *ret_dirfd)
 }
 
 /* Sweeps stale leases; marks live ones in used (when given). */
-static int sweep(int dirfd, const char *bridge, struct in_addr net, unsigned prefix,
-		 uint8_t *used, ipam_stale_fn stale, void *data, size_t *ret_live)
+static int sweep(int dirfd, const char *bridge, struct in_addr net, unsigned prefix, uint8_t *used,
+		 ipam_stale_fn stale, void *data, size_t *ret_live)
 {
 	int fd = dup(dirfd);
 	DIR *d;
@@ -368,7 +371,8 @@ int ipam_lease(const char *bridge, struct in_addr net, unsigned prefix, const st
 	inet_ntop(AF_INET, &a, name, sizeof(name));
 	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0)
-		return vb_err(err, VB_STAGE_NETWORK, -1, errno, "Can't create lease %s/%s", dir, name);
+		return vb_err(err, VB_STAGE_NETWORK, -1, errno, "Can't create lease %s/%s", dir,
+			      name);
 	r = write_owner(fd, 0);
 	(void)close(fd);
 	if (r < 0 || (size_t)snprintf(ret_path, path_size, "%s/%s", dir, name) >= path_size) {
@@ -417,8 +421,7 @@ void ipam_release(const char *path)
 		(void)unlink(path);
 }
 
-int ipam_busy(const char *bridge, ipam_stale_fn stale, void *data, bool *ret_busy,
-	      int *ret_lock_fd)
+int ipam_busy(const char *bridge, ipam_stale_fn stale, void *data, bool *ret_busy, int *ret_lock_fd)
 {
 	char dir[PATH_MAX];
 	_cleanup_close_ int dirfd = -1;

@@ -55,9 +55,9 @@ static bool nft_load(void)
 	nft.handle = dlopen("libnftables.so.1", RTLD_NOW | RTLD_LOCAL);
 	if (!nft.handle)
 		return false;
-#define SYM(field, name)                                                       \
-	if (!(*(void **)&nft.field = dlsym(nft.handle, name)))                 \
-		goto fail
+#define SYM(field, name)                                       \
+	if (!(*(void **)&nft.field = dlsym(nft.handle, name))) \
+	goto fail
 	SYM(ctx_new, "nft_ctx_new");
 	SYM(ctx_free, "nft_ctx_free");
 	SYM(buffer_output, "nft_ctx_buffer_output");
@@ -80,7 +80,10 @@ fail:
 #define nft_ctx_get_error_buffer(ctx) nft.get_error(ctx)
 #define nft_run_cmd_from_buffer(ctx, buf) nft.run(ctx, buf)
 
-bool nat_available(void) { return nft_load(); }
+bool nat_available(void)
+{
+	return nft_load();
+}
 
 /* libnftables initialises libxtables, whose xtables_init() _exit(111)s
  * when the real and effective uids differ: in setuid mode the real uid is
@@ -272,7 +275,8 @@ static int put_dnat(char *buf, size_t size, size_t *len, const char *tag,
 	}
 	for (int chain = 0; chain < 2; chain++) {
 		int n = snprintf(buf + *len, size - *len,
-				 "add rule inet " NET_NFT_TABLE " %s-%s %s %s dport %u dnat %s to %s%s%s:%u\n",
+				 "add rule inet " NET_NFT_TABLE
+				 " %s-%s %s %s dport %u dnat %s to %s%s%s:%u\n",
 				 chain ? "out" : "pre", tag, match, proto, p->host_port, fam,
 				 family == AF_INET6 ? "[" : "", to, family == AF_INET6 ? "]" : "",
 				 p->port);
@@ -329,18 +333,23 @@ void nat_publish_del(const char *tag)
 		/* Half there (a sweep after a crash mid-setup): one by one. */
 		snprintf(buf, sizeof(buf),
 			 "flush chain inet " NET_NFT_TABLE " pre-%1$s\n"
-			 "delete chain inet " NET_NFT_TABLE " pre-%1$s\n", tag);
+			 "delete chain inet " NET_NFT_TABLE " pre-%1$s\n",
+			 tag);
 		(void)nft_run(buf, NULL, NULL);
 		snprintf(buf, sizeof(buf),
 			 "flush chain inet " NET_NFT_TABLE " out-%1$s\n"
-			 "delete chain inet " NET_NFT_TABLE " out-%1$s\n", tag);
+			 "delete chain inet " NET_NFT_TABLE " out-%1$s\n",
+			 tag);
 		(void)nft_run(buf, NULL, NULL);
 	}
 }
 
 #else /* !HAVE_NFTABLES */
 
-bool nat_available(void) { return false; }
+bool nat_available(void)
+{
+	return false;
+}
 
 size_t nat_bridge_markers(const char *bridge, struct in_addr net, unsigned prefix,
 			  const struct in6_addr *net6, unsigned prefix6, char (*m)[NAT_MARKER_MAX])
@@ -351,10 +360,14 @@ size_t nat_bridge_markers(const char *bridge, struct in_addr net, unsigned prefi
 int nat_bridge_setup(const char *bridge, struct in_addr net, unsigned prefix,
 		     const struct in6_addr *net6, unsigned prefix6, vb_error *err)
 {
-	return vb_err(err, VB_STAGE_NETWORK, -1, 0,
-		      "NAT needs nftables, and voidbox was built without libnftables (use --no-nat)");
+	return vb_err(
+		err, VB_STAGE_NETWORK, -1, 0,
+		"NAT needs nftables, and voidbox was built without libnftables (use --no-nat)");
 }
-int nat_bridge_remove(const char *bridge, vb_error *err) { return 0; }
+int nat_bridge_remove(const char *bridge, vb_error *err)
+{
+	return 0;
+}
 int nat_nonat_add(const char *bridge, struct in_addr addr, const struct in6_addr *addr6,
 		  vb_error *err)
 {

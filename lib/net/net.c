@@ -17,7 +17,6 @@
 #include "fault.h"
 #include "net/net.h"
 
-
 /* ---- the sandbox's state --------------------------------------------------- */
 
 /* Pushed first, so that it runs last: every other undo step uses st. */
@@ -51,11 +50,12 @@ int net_prepare(struct vb_sandbox *sb, vb_error *err)
 	if (!net)
 		return 0;
 	if (net->mode == 0)
-		return vb_err(err, VB_STAGE_CONFIG, -1, 0,
-			      "--subnet, --ip, --mac, --mtu, --no-nat, --ipv6, --subnet6, --publish "
-			      "and --dns need --net");
-	if (net->mode != NET_MODE_BRIDGE &&
-	    (net->have_ip || net->have_mac || net->no_nat || (net->ipv6 && net->mode != NET_MODE_PASTA)))
+		return vb_err(
+			err, VB_STAGE_CONFIG, -1, 0,
+			"--subnet, --ip, --mac, --mtu, --no-nat, --ipv6, --subnet6, --publish "
+			"and --dns need --net");
+	if (net->mode != NET_MODE_BRIDGE && (net->have_ip || net->have_mac || net->no_nat ||
+					     (net->ipv6 && net->mode != NET_MODE_PASTA)))
 		return vb_err(err, VB_STAGE_CONFIG, -1, 0,
 			      "--ip, --mac, --no-nat and --ipv6 need --net bridge");
 	if (net->n_publish && net->mode != NET_MODE_BRIDGE && net->mode != NET_MODE_PASTA)
@@ -64,8 +64,9 @@ int net_prepare(struct vb_sandbox *sb, vb_error *err)
 		return r;
 	if (net->mode == NET_MODE_BRIDGE && getuid() != 0 && !cfg->is_privileged &&
 	    !cfg->setuid_net)
-		return NET_ERR(err, EPERM, "--net bridge needs root (or vb installed setuid and a "
-					   "grant in %s); use --net pasta as an ordinary user",
+		return NET_ERR(err, EPERM,
+			       "--net bridge needs root (or vb installed setuid and a "
+			       "grant in %s); use --net pasta as an ordinary user",
 			       NET_POLICY_FILE);
 
 	st = calloc(1, sizeof(*st));
@@ -83,9 +84,9 @@ int net_prepare(struct vb_sandbox *sb, vb_error *err)
 	if (net->mode == NET_MODE_BRIDGE || net->mode == NET_MODE_PASTA || net->n_dns) {
 		r = vb_fault("net-resolv");
 		if (r == 0)
-			r = net_build_resolv(net->dns, net->n_dns,
-					     "/etc/resolv.conf", "/run/systemd/resolve/resolv.conf",
-					     st->resolv, sizeof(st->resolv), &st->resolv_len);
+			r = net_build_resolv(net->dns, net->n_dns, "/etc/resolv.conf",
+					     "/run/systemd/resolve/resolv.conf", st->resolv,
+					     sizeof(st->resolv), &st->resolv_len);
 		if (r < 0)
 			return NET_ERR(err, -r, "Can't prepare resolv.conf");
 	}

@@ -36,12 +36,12 @@ struct vb_net_config {
 	enum net_mode mode;
 	char bridge[IFNAMSIZ];
 	char *ns_path;
-	struct in_addr subnet;    /* network address, host order bits cleared */
+	struct in_addr subnet; /* network address, host order bits cleared */
 	unsigned prefix;
 	bool have_ip, have_mac, have_subnet6;
 	struct in_addr ip;
 	uint8_t mac[6];
-	unsigned mtu;             /* 0: the kernel's default */
+	unsigned mtu; /* 0: the kernel's default */
 	bool no_nat, ipv6;
 	struct in6_addr subnet6;
 	unsigned prefix6;
@@ -54,8 +54,8 @@ struct vb_net_config {
 /* ---- net/netlink.c: requests, acks and dumps over libmnl ---------------- */
 
 struct nl_sock {
-	void *mnl;        /* struct mnl_socket */
-	int proto;        /* NETLINK_ROUTE or NETLINK_NETFILTER */
+	void *mnl; /* struct mnl_socket */
+	int proto; /* NETLINK_ROUTE or NETLINK_NETFILTER */
 	uint32_t portid;
 	uint32_t seq;
 };
@@ -66,15 +66,15 @@ struct nl_sock {
 struct vb_net_state {
 	const struct vb_net_config *net; /* the sandbox's configuration */
 	struct vb_sandbox *sb;           /* the sandbox all this is for */
-	struct nl_sock host_nl;   /* bridge: rtnetlink in the caller's namespace */
-	struct in_addr addr;      /* leased IPv4 address */
-	struct in6_addr addr6;    /* with --ipv6: prefix + the same host index */
+	struct nl_sock host_nl;          /* bridge: rtnetlink in the caller's namespace */
+	struct in_addr addr;             /* leased IPv4 address */
+	struct in6_addr addr6;           /* with --ipv6: prefix + the same host index */
 	char lease_path[PATH_MAX];
-	char veth[IFNAMSIZ];      /* host end, "vb" + 8 hex digits of addr */
+	char veth[IFNAMSIZ]; /* host end, "vb" + 8 hex digits of addr */
 	int bridge_index;
-	char tag[16];             /* 8 hex digits of addr: names nft objects */
-	int ns_fd;                /* ns:PATH, opened in net_prepare */
-	char resolv[2048];        /* the sandbox's resolv.conf, copied by the child */
+	char tag[16];      /* 8 hex digits of addr: names nft objects */
+	int ns_fd;         /* ns:PATH, opened in net_prepare */
+	char resolv[2048]; /* the sandbox's resolv.conf, copied by the child */
 	size_t resolv_len;
 	pid_t pasta_pid;
 };
@@ -94,8 +94,8 @@ void nl_close(struct nl_sock *nl);
  * done yet, or no ack seen), 0 when the ack or NLMSG_DONE arrived, -errno
  * for the kernel's error (its extended-ack text copied to msg, "" when none)
  * and -EBADMSG for a malformed or truncated datagram. */
-int nl_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid, nl_msg_fn fn,
-	     void *data, char *msg, size_t msg_size);
+int nl_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid, nl_msg_fn fn, void *data,
+	     char *msg, size_t msg_size);
 
 /* Sends nlh (NLM_F_ACK is added unless it is a dump) and reads until the
  * reply is complete, handling MSG_TRUNC by sizing the buffer first. */
@@ -260,12 +260,12 @@ struct net_priv {
 struct net_priv net_priv_enter(const vb_config *cfg);
 void net_priv_leave(const vb_config *cfg, struct net_priv p);
 /* An undo step with the module's privileges. */
-#define WITH_PRIV(st, stmt)                                             \
-	do {                                                            \
-		const vb_config *_cfg = (st)->sb->cfg;                  \
-		struct net_priv _p = net_priv_enter(_cfg);              \
-		stmt;                                                   \
-		net_priv_leave(_cfg, _p);                               \
+#define WITH_PRIV(st, stmt)                                \
+	do {                                               \
+		const vb_config *_cfg = (st)->sb->cfg;     \
+		struct net_priv _p = net_priv_enter(_cfg); \
+		stmt;                                      \
+		net_priv_leave(_cfg, _p);                  \
 	} while (0)
 
 /* net/config.c: a name fit for a bridge (also an nft identifier and a

@@ -53,7 +53,10 @@ int nl_open_proto(struct nl_sock *nl, int proto)
 	return 0;
 }
 
-int nl_open(struct nl_sock *nl) { return nl_open_proto(nl, NETLINK_ROUTE); }
+int nl_open(struct nl_sock *nl)
+{
+	return nl_open_proto(nl, NETLINK_ROUTE);
+}
 
 void nl_close(struct nl_sock *nl)
 {
@@ -115,7 +118,8 @@ static int parse_error(const struct nlmsghdr *nlh, char *msg, size_t msg_size)
 		if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
 			size_t echoed = e->msg.nlmsg_len;
 
-			if (echoed < sizeof(struct nlmsghdr) || echoed > payload - off + sizeof(struct nlmsghdr))
+			if (echoed < sizeof(struct nlmsghdr) ||
+			    echoed > payload - off + sizeof(struct nlmsghdr))
 				return error;
 			off += MNL_ALIGN(echoed) - sizeof(struct nlmsghdr);
 		}
@@ -145,8 +149,8 @@ static const struct nlmsghdr *msg_next(const struct nlmsghdr *nlh, size_t *left)
 	return (const struct nlmsghdr *)((const uint8_t *)nlh + step);
 }
 
-int nl_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid, nl_msg_fn fn,
-	     void *data, char *msg, size_t msg_size)
+int nl_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid, nl_msg_fn fn, void *data,
+	     char *msg, size_t msg_size)
 {
 	const struct nlmsghdr *nlh = buf;
 	size_t left = len;
@@ -179,9 +183,11 @@ int nl_parse(const void *buf, size_t len, uint32_t seq, uint32_t portid, nl_msg_
 					size_t pl = nlh->nlmsg_len - sizeof(*nlh);
 
 					if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && pl > sizeof(int))
-						parse_ext_ack((const uint8_t *)mnl_nlmsg_get_payload(nlh) +
-								      sizeof(int),
-							      pl - sizeof(int), msg, msg_size);
+						parse_ext_ack(
+							(const uint8_t *)mnl_nlmsg_get_payload(
+								nlh) +
+								sizeof(int),
+							pl - sizeof(int), msg, msg_size);
 					return e;
 				}
 			}
@@ -249,7 +255,9 @@ static ssize_t nl_recv(int fd, uint8_t **buf, size_t *size, uint8_t *stack)
 {
 	struct sockaddr_nl sa;
 	struct iovec iov;
-	struct msghdr mh = { .msg_name = &sa, .msg_namelen = sizeof(sa), .msg_iov = &iov, .msg_iovlen = 1 };
+	struct msghdr mh = {
+		.msg_name = &sa, .msg_namelen = sizeof(sa), .msg_iov = &iov, .msg_iovlen = 1
+	};
 	ssize_t n;
 
 	for (;;) {
@@ -448,7 +456,10 @@ static struct nlmsghdr *put_link_msg(struct nl_batch *b, uint16_t type, uint16_t
 static int link_index_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct ifinfomsg *ifi;
-	struct { int index; unsigned flags; } *ret = data;
+	struct {
+		int index;
+		unsigned flags;
+	} *ret = data;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK || nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*ifi))
 		return 0;
@@ -464,7 +475,10 @@ int rt_link_get(struct nl_sock *nl, const char *name, int *ret_index, unsigned *
 	uint8_t buf[512];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct ifinfomsg *ifi;
-	struct { int index; unsigned flags; } got = { 0, 0 };
+	struct {
+		int index;
+		unsigned flags;
+	} got = { 0, 0 };
 	int r;
 
 	nlh->nlmsg_type = RTM_GETLINK;
@@ -615,13 +629,13 @@ int rt_put_route_default(struct nl_batch *b, int family, int index, const void *
 }
 
 /* The one-request forms: a batch of one. */
-#define ONE(nl, msg, n, put)                                                  \
-	({                                                                    \
-		struct nl_batch _b;                                           \
-		int _r;                                                       \
-		nl_batch_init(&_b);                                           \
-		_r = (put);                                                   \
-		_r < 0 ? _r : nl_batch_send((nl), &_b, NULL, (msg), (n));    \
+#define ONE(nl, msg, n, put)                                              \
+	({                                                                \
+		struct nl_batch _b;                                       \
+		int _r;                                                   \
+		nl_batch_init(&_b);                                       \
+		_r = (put);                                               \
+		_r < 0 ? _r : nl_batch_send((nl), &_b, NULL, (msg), (n)); \
 	})
 
 int rt_bridge_create(struct nl_sock *nl, const char *name, unsigned mtu, char *msg, size_t n)
@@ -664,8 +678,7 @@ int rt_addr_add(struct nl_sock *nl, int family, int index, const void *addr, uns
 	return ONE(nl, msg, n, rt_put_addr(&_b, family, index, addr, prefix));
 }
 
-int rt_route_default(struct nl_sock *nl, int family, int index, const void *gw, char *msg,
-		     size_t n)
+int rt_route_default(struct nl_sock *nl, int family, int index, const void *gw, char *msg, size_t n)
 {
 	return ONE(nl, msg, n, rt_put_route_default(&_b, family, index, gw));
 }
@@ -683,9 +696,11 @@ static int link_each_cb(const struct nlmsghdr *nlh, void *data)
 	struct link_each *le = data;
 	const struct nlattr *a;
 
-	if (nlh->nlmsg_type != RTM_NEWLINK || nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct ifinfomsg))
+	if (nlh->nlmsg_type != RTM_NEWLINK ||
+	    nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct ifinfomsg))
 		return 0;
-	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg)) {
+	mnl_attr_for_each(a, nlh, sizeof(struct ifinfomsg))
+	{
 		if (mnl_attr_get_type(a) != IFLA_IFNAME)
 			continue;
 		if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
@@ -742,7 +757,8 @@ static int rule_find_cb(const struct nlmsghdr *nlh, void *data)
 	    nlh->nlmsg_type >> 8 != NFNL_SUBSYS_NFTABLES ||
 	    nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct nfgenmsg))
 		return 0;
-	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+	mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg))
+	{
 		const char *ud;
 		size_t len;
 

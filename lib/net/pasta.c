@@ -10,7 +10,6 @@
 #include "fault.h"
 #include "net/net.h"
 
-
 static void undo_pasta(void *data)
 {
 	struct vb_net_state *st = data;
@@ -22,7 +21,8 @@ static void undo_pasta(void *data)
 
 const char *pasta_find(void)
 {
-	static const char *const paths[] = { "/usr/bin/pasta", "/usr/local/bin/pasta", "/bin/pasta" };
+	static const char *const paths[] = { "/usr/bin/pasta", "/usr/local/bin/pasta",
+					     "/bin/pasta" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(paths); i++)
 		if (access(paths[i], X_OK) == 0)
@@ -35,7 +35,8 @@ int pasta_setup_parent(struct vb_net_state *st, vb_error *err)
 	const struct vb_sandbox *sb = st->sb;
 	const struct vb_net_config *net = st->net;
 	const char *pasta = pasta_find();
-	char mtu[16], pidstr[16], ports[NET_MAX_PUBLISH * 2][INET6_ADDRSTRLEN + 16], pidbuf[32] = "";
+	char mtu[16], pidstr[16], ports[NET_MAX_PUBLISH * 2][INET6_ADDRSTRLEN + 16],
+		pidbuf[32] = "";
 	const char *argv[16 + NET_MAX_PUBLISH * 2 + 4];
 	int argc = 0, pfd[2], status;
 	size_t np = 0;
@@ -137,4 +138,3 @@ int pasta_setup_parent(struct vb_net_state *st, vb_error *err)
 		return NET_ERR(err, ENOMEM, "Out of memory");
 	return 0;
 }
-

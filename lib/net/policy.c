@@ -13,7 +13,6 @@
 #include "fault.h"
 #include "net/net.h"
 
-
 /* ---- setuid policy ------------------------------------------------------ */
 
 static bool user_in_group(const char *group, uid_t uid, gid_t gid)
@@ -52,8 +51,10 @@ int net_check_policy(const vb_config *cfg, const struct vb_net_config *net, vb_e
 		return NET_ERR(err, 0, "--net ns:PATH is not allowed in setuid mode");
 	for (size_t i = 0; i < net->n_publish; i++)
 		if (net->publish[i].host_port < 1024)
-			return NET_ERR(err, 0, "--publish: host port %u is below 1024, not allowed "
-					       "in setuid mode", net->publish[i].host_port);
+			return NET_ERR(err, 0,
+				       "--publish: host port %u is below 1024, not allowed "
+				       "in setuid mode",
+				       net->publish[i].host_port);
 	fd = open(NET_POLICY_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0 || vb_read_fd(fd, &text, &len) < 0)
 		return NET_ERR(err, 0, "--net bridge in setuid mode needs a grant in %s",
@@ -67,7 +68,8 @@ int net_check_policy(const vb_config *cfg, const struct vb_net_config *net, vb_e
 
 		if (line[strspn(line, " \t")] == '#')
 			continue;
-		if (sscanf(line, "%15s %63s %15s %16s %15s %63s", kind, who, kb, br, ks, cidr) != 6 ||
+		if (sscanf(line, "%15s %63s %15s %16s %15s %63s", kind, who, kb, br, ks, cidr) !=
+			    6 ||
 		    strcmp(kb, "bridge") != 0 || strcmp(ks, "subnet") != 0 ||
 		    ipam_parse_cidr4(cidr, &sn, &sp) < 0)
 			continue;
@@ -81,7 +83,8 @@ int net_check_policy(const vb_config *cfg, const struct vb_net_config *net, vb_e
 		    sp == net->prefix)
 			return 0;
 	}
-	return NET_ERR(err, 0, "--net bridge:%s with subnet %s/%u is not granted to this user in %s",
+	return NET_ERR(err, 0,
+		       "--net bridge:%s with subnet %s/%u is not granted to this user in %s",
 		       net->bridge, inet_ntoa(net->subnet), net->prefix, NET_POLICY_FILE);
 }
 

@@ -7,8 +7,6 @@
 #include "fault.h"
 #include "net/net.h"
 
-
-
 VB_EXPORT int vb_net_prune(vb_error *err)
 {
 	_cleanup_close_ int dirfd = -1;

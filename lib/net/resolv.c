@@ -12,7 +12,6 @@
 #include "fault.h"
 #include "net/net.h"
 
-
 /* ---- resolv.conf -------------------------------------------------------- */
 
 static bool is_loopback_resolver(const char *s)
@@ -129,13 +128,14 @@ int net_bind_resolv(const struct vb_net_state *st, const char *newroot, vb_error
 		int etcfd = openat(rootfd, "etc", O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 
 		if (etcfd >= 0) {
-			int f = openat(etcfd, "resolv.conf", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-							       O_NOFOLLOW, 0644);
+			int f = openat(etcfd, "resolv.conf",
+				       O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
 
 			if (f >= 0)
 				(void)close(f);
 			(void)close(etcfd);
-			target = (int)syscall(SYS_openat2, rootfd, "etc/resolv.conf", &how, sizeof(how));
+			target = (int)syscall(SYS_openat2, rootfd, "etc/resolv.conf", &how,
+					      sizeof(how));
 		}
 	}
 	if (target < 0) {
@@ -165,8 +165,8 @@ int net_bind_resolv(const struct vb_net_state *st, const char *newroot, vb_error
 	target = (int)syscall(SYS_openat2, rootfd, "etc/resolv.conf", &how, sizeof(how));
 	if (target >= 0) {
 		snprintf(fdpath, sizeof(fdpath), "/oldroot/proc/self/fd/%d", target);
-		(void)mount(NULL, fdpath, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV,
-			    NULL);
+		(void)mount(NULL, fdpath, NULL,
+			    MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL);
 		(void)close(target);
 	}
 	(void)close(rootfd);

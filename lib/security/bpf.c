@@ -143,10 +143,14 @@ static int set_name(struct resolve_state *st, const char *name, size_t len, enum
 static uint32_t scmp_action(enum sec_action a, int e)
 {
 	switch (a) {
-	case SEC_ALLOW: return SCMP_ACT_ALLOW;
-	case SEC_KILL: return SCMP_ACT_KILL_PROCESS;
-	case SEC_LOG: return SCMP_ACT_LOG;
-	default: return SCMP_ACT_ERRNO((unsigned)e);
+	case SEC_ALLOW:
+		return SCMP_ACT_ALLOW;
+	case SEC_KILL:
+		return SCMP_ACT_KILL_PROCESS;
+	case SEC_LOG:
+		return SCMP_ACT_LOG;
+	default:
+		return SCMP_ACT_ERRNO((unsigned)e);
 	}
 }
 
@@ -342,16 +346,18 @@ static int compile_policy(struct vb_sec_config *sec, struct vb_bpf_prog *out, si
 		if (st.deny_userns) {
 			uint32_t a = SCMP_ACT_ERRNO((unsigned)st.userns_errno);
 
-			r = seccomp_rule_add(ctx, a, SCMP_SYS(unshare), 1,
-					     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+			r = seccomp_rule_add(
+				ctx, a, SCMP_SYS(unshare), 1,
+				SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
 			if (r == 0)
-				r = seccomp_rule_add(ctx, a, SCMP_SYS(clone), 1,
-						     SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER,
-							     CLONE_NEWUSER));
+				r = seccomp_rule_add(
+					ctx, a, SCMP_SYS(clone), 1,
+					SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
 			/* clone3's flags are behind a pointer: ENOSYS makes
 			 * glibc fall back to clone. */
 			if (r == 0)
-				r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+				r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3),
+						     0);
 			if (r < 0)
 				goto fail;
 		}
@@ -361,9 +367,9 @@ static int compile_policy(struct vb_sec_config *sec, struct vb_bpf_prog *out, si
 			r = seccomp_rule_add(ctx, a, SCMP_SYS(ioctl), 1,
 					     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI));
 			if (r == 0)
-				r = seccomp_rule_add(ctx, a, SCMP_SYS(ioctl), 1,
-						     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu,
-							     TIOCLINUX));
+				r = seccomp_rule_add(
+					ctx, a, SCMP_SYS(ioctl), 1,
+					SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCLINUX));
 			if (r < 0)
 				goto fail;
 		}
@@ -404,7 +410,8 @@ static int read_prog(int fd, struct vb_bpf_prog *ret, vb_error *err)
 		return vb_err(err, VB_STAGE_SECCOMP, -1, -r, "Can't read seccomp data");
 	if (len == 0 || len % 8 != 0) {
 		free(data);
-		return vb_err(err, VB_STAGE_SECCOMP, -1, 0, "Invalid seccomp data, must be multiple of 8");
+		return vb_err(err, VB_STAGE_SECCOMP, -1, 0,
+			      "Invalid seccomp data, must be multiple of 8");
 	}
 	if (len / 8 > 0xffff) {
 		free(data);
@@ -462,7 +469,8 @@ int sec_prepare(struct vb_sandbox *sb, vb_error *err)
 	}
 	if (sec->have_policy && sec->n_pol_progs == 0) {
 		if (vb_fault("sec-compile") < 0)
-			return vb_err(err, VB_STAGE_SECCOMP, -1, EIO, "Can't compile seccomp policy");
+			return vb_err(err, VB_STAGE_SECCOMP, -1, EIO,
+				      "Can't compile seccomp policy");
 		sec->pol_progs = calloc(3, sizeof(*sec->pol_progs));
 		if (!sec->pol_progs)
 			return vb_err(err, VB_STAGE_SECCOMP, -1, ENOMEM, "Out of memory");

@@ -24,9 +24,9 @@
 #endif
 
 /* Rights newer than Debian 12's header. */
-#define LL_FS_REFER (1ULL << 13)     /* ABI 2 */
-#define LL_FS_TRUNCATE (1ULL << 14)  /* ABI 3 */
-#define LL_FS_IOCTL_DEV (1ULL << 15) /* ABI 5 */
+#define LL_FS_REFER (1ULL << 13)           /* ABI 2 */
+#define LL_FS_TRUNCATE (1ULL << 14)        /* ABI 3 */
+#define LL_FS_IOCTL_DEV (1ULL << 15)       /* ABI 5 */
 #define LL_SCOPE_ABSTRACT_UNIX (1ULL << 0) /* ABI 6 */
 #define LL_SCOPE_SIGNAL (1ULL << 1)        /* ABI 6 */
 
@@ -37,10 +37,10 @@ struct ll_ruleset_attr {
 	uint64_t scoped;
 };
 
-#define LL_FS_READ                                                                   \
+#define LL_FS_READ \
 	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
-#define LL_FS_FILE                                                                    \
-	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE |                 \
+#define LL_FS_FILE                                                    \
+	(LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE | \
 	 LANDLOCK_ACCESS_FS_READ_FILE | LL_FS_TRUNCATE | LL_FS_IOCTL_DEV)
 
 static uint64_t fs_rights(int abi)
@@ -94,9 +94,10 @@ VB_EXPORT int vb_config_landlock_scope(vb_config *cfg, const char *scopes, vb_er
 		else if (l == 13 && strncmp(p, "abstract-unix", 13) == 0)
 			mask |= SEC_LL_SCOPE_ABSTRACT_UNIX;
 		else
-			return vb_err(err, VB_STAGE_CONFIG, -1, 0,
-				      "--landlock-scope: unknown scope '%.*s' (signal, abstract-unix)",
-				      (int)l, p);
+			return vb_err(
+				err, VB_STAGE_CONFIG, -1, 0,
+				"--landlock-scope: unknown scope '%.*s' (signal, abstract-unix)",
+				(int)l, p);
 		p += l + (p[l] == ',');
 	}
 	if (!mask)
@@ -118,30 +119,36 @@ int ll_prepare(struct vb_sandbox *sb, vb_error *err)
 	sec->landlock_abi = abi;
 	if (abi < 1) {
 		if (sec->landlock_strict)
-			return vb_err(err, VB_STAGE_SECCOMP, -1, -abi,
-				      "--landlock=strict: Landlock is not available (see vb --check-host)");
-		vb_log(cfg, VB_LOG_WARNING, "--landlock: Landlock is not available: %s; going on without it",
+			return vb_err(
+				err, VB_STAGE_SECCOMP, -1, -abi,
+				"--landlock=strict: Landlock is not available (see vb --check-host)");
+		vb_log(cfg, VB_LOG_WARNING,
+		       "--landlock: Landlock is not available: %s; going on without it",
 		       strerror(-abi));
 		return 0;
 	}
 	if (abi < 5) {
 		if (sec->landlock_strict)
-			return vb_err(err, VB_STAGE_SECCOMP, -1, 0,
-				      "--landlock=strict: the kernel's Landlock ABI %d lacks %s%s%s", abi,
-				      abi < 2 ? "refer, " : "", abi < 3 ? "truncate, " : "",
-				      "ioctl_dev (ABI 5 needed)");
+			return vb_err(
+				err, VB_STAGE_SECCOMP, -1, 0,
+				"--landlock=strict: the kernel's Landlock ABI %d lacks %s%s%s", abi,
+				abi < 2 ? "refer, " : "", abi < 3 ? "truncate, " : "",
+				"ioctl_dev (ABI 5 needed)");
 		vb_log(cfg, VB_LOG_WARNING,
 		       "--landlock: Landlock ABI %d: not restricting%s%s ioctl on devices", abi,
 		       abi < 2 ? " cross-directory renames," : "", abi < 3 ? " truncate," : "");
 	}
 	if (sec->landlock_scope && abi < 6) {
 		if (sec->landlock_strict)
-			return vb_err(err, VB_STAGE_SECCOMP, -1, 0,
-				      "--landlock=strict: --landlock-scope needs Landlock ABI 6, the "
-				      "kernel has %d",
-				      abi);
-		vb_log(cfg, VB_LOG_WARNING, "--landlock-scope: needs Landlock ABI 6, the kernel has %d; "
-					    "dropped", abi);
+			return vb_err(
+				err, VB_STAGE_SECCOMP, -1, 0,
+				"--landlock=strict: --landlock-scope needs Landlock ABI 6, the "
+				"kernel has %d",
+				abi);
+		vb_log(cfg, VB_LOG_WARNING,
+		       "--landlock-scope: needs Landlock ABI 6, the kernel has %d; "
+		       "dropped",
+		       abi);
 	}
 	return 0;
 }
@@ -173,7 +180,8 @@ static uint64_t op_rights(enum vb_op_type t, uint64_t all)
 		return LL_FS_READ | LANDLOCK_ACCESS_FS_WRITE_FILE;
 	case VB_OP_DEV:
 		/* Device files, not new nodes. */
-		return LL_FS_READ | LANDLOCK_ACCESS_FS_WRITE_FILE | LL_FS_TRUNCATE | LL_FS_IOCTL_DEV;
+		return LL_FS_READ | LANDLOCK_ACCESS_FS_WRITE_FILE | LL_FS_TRUNCATE |
+		       LL_FS_IOCTL_DEV;
 	default:
 		return 0;
 	}
@@ -236,13 +244,14 @@ int ll_apply_child(struct vb_sandbox *sb, vb_error *err)
 		r = add_path(ruleset, path, rights, attr.handled_access_fs);
 		if (r >= 0 && op->type == VB_OP_DEV) {
 			/* --dev's shm is a tmpfs the command may fill. */
-			snprintf(path, sizeof(path), "%s%s/shm", op->dst[0] == '/' ? "" : "/", op->dst);
+			snprintf(path, sizeof(path), "%s%s/shm", op->dst[0] == '/' ? "" : "/",
+				 op->dst);
 			r = add_path(ruleset, path, attr.handled_access_fs, attr.handled_access_fs);
 		}
 		if (r < 0) {
 			(void)close(ruleset);
-			return vb_err(err, VB_STAGE_SECCOMP, (int)i, -r, "Can't add Landlock rule for %s",
-				      path);
+			return vb_err(err, VB_STAGE_SECCOMP, (int)i, -r,
+				      "Can't add Landlock rule for %s", path);
 		}
 	}
 	if (syscall(__NR_landlock_restrict_self, ruleset, 0) < 0) {

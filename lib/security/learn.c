@@ -51,7 +51,7 @@
 
 #include "security/security.h"
 
-#define LEARN_MAX_INSNS	  64
+#define LEARN_MAX_INSNS 64
 #define LEARN_MAX_RECORDS 8192
 
 struct learn_rec {
@@ -61,12 +61,12 @@ struct learn_rec {
 
 struct vb_learn {
 	const struct vb_sec_config *sec;
-	int sock[2];	  /* [0] parent, [1] child: SOCK_SEQPACKET, for the listener */
-	int listener;	  /* parent, once received */
-	int tmp_fd;	  /* the output, unnamed (O_TMPFILE), or -1 (see learn_prepare) */
-	int waiter;	  /* index in sb->waiters, -1 before learn_spawned() */
-	bool done;	  /* learn_exited() ran */
-	int failed;	  /* a positive errno met while recording, reported at the end */
+	int sock[2];      /* [0] parent, [1] child: SOCK_SEQPACKET, for the listener */
+	int listener;     /* parent, once received */
+	int tmp_fd;       /* the output, unnamed (O_TMPFILE), or -1 (see learn_prepare) */
+	int waiter;       /* index in sb->waiters, -1 before learn_spawned() */
+	bool done;        /* learn_exited() ran */
+	int failed;       /* a positive errno met while recording, reported at the end */
 	bool no_continue; /* the kernel lacks SECCOMP_USER_NOTIF_FLAG_CONTINUE */
 
 	/* What the child uses: built here, so the child only fills in an fd. */
@@ -99,7 +99,7 @@ struct fs_ids {
 
 static struct fs_ids as_caller(void)
 {
-	struct fs_ids ids = {-1, -1};
+	struct fs_ids ids = { -1, -1 };
 	uid_t ruid = getuid();
 	gid_t rgid = getgid();
 
@@ -197,7 +197,7 @@ static void emit(struct emitter *e, uint16_t code, uint32_t k, int jt, int jf)
 		e->overflow = true;
 		return;
 	}
-	e->f[e->n] = (struct sock_filter){.code = code, .k = k};
+	e->f[e->n] = (struct sock_filter){ .code = code, .k = k };
 	e->jt[e->n] = jt;
 	e->jf[e->n] = jf;
 	e->n++;
@@ -251,8 +251,8 @@ static int emit_end(struct emitter *e, unsigned short *ret_len)
 	if (e->overflow)
 		return -E2BIG;
 	for (unsigned i = 0; i + 2 < e->n; i++) {
-		const int tgt[2] = {e->jt[i], e->jf[i]};
-		uint8_t *out[2] = {&e->f[i].jt, &e->f[i].jf};
+		const int tgt[2] = { e->jt[i], e->jf[i] };
+		uint8_t *out[2] = { &e->f[i].jt, &e->f[i].jf };
 
 		if (BPF_CLASS(e->f[i].code) != BPF_JMP)
 			continue;
@@ -274,7 +274,7 @@ static int emit_end(struct emitter *e, unsigned short *ret_len)
 /* exit and exit_group of arch are allowed (nr already in A). */
 static void emit_exits(struct emitter *e, uint32_t arch)
 {
-	static const char *const names[] = {"exit", "exit_group"};
+	static const char *const names[] = { "exit", "exit_group" };
 
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		int nr = seccomp_syscall_resolve_name_arch(arch, names[i]);
@@ -288,7 +288,7 @@ static void emit_exits(struct emitter *e, uint32_t arch)
  * sendmsg allowed; everything else, and every other arch, reported. */
 static int build_filter(struct vb_learn *l)
 {
-	struct emitter e = {.f = l->insns};
+	struct emitter e = { .f = l->insns };
 	uint32_t native = seccomp_arch_native();
 	uint32_t compat[2];
 	size_t n_compat = 0;
@@ -398,11 +398,11 @@ int learn_prepare(struct vb_sandbox *sb, vb_error *err)
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, l->sock) < 0)
 		return vb_err(err, VB_STAGE_SECCOMP, -1, errno, "socketpair");
-	l->iov = (struct iovec){.iov_base = &l->byte, .iov_len = 1};
-	l->msg = (struct msghdr){.msg_iov = &l->iov,
-				 .msg_iovlen = 1,
-				 .msg_control = l->cmsg.buf,
-				 .msg_controllen = sizeof(l->cmsg.buf)};
+	l->iov = (struct iovec){ .iov_base = &l->byte, .iov_len = 1 };
+	l->msg = (struct msghdr){ .msg_iov = &l->iov,
+				  .msg_iovlen = 1,
+				  .msg_control = l->cmsg.buf,
+				  .msg_controllen = sizeof(l->cmsg.buf) };
 	l->cmsg.h.cmsg_level = SOL_SOCKET;
 	l->cmsg.h.cmsg_type = SCM_RIGHTS;
 	l->cmsg.h.cmsg_len = CMSG_LEN(sizeof(int));
@@ -473,7 +473,7 @@ void learn_pid1(struct vb_sandbox *sb)
 
 static bool readable(int fd)
 {
-	struct pollfd p = {.fd = fd, .events = POLLIN};
+	struct pollfd p = { .fd = fd, .events = POLLIN };
 
 	return poll(&p, 1, 0) > 0 && p.revents;
 }
@@ -508,7 +508,7 @@ static int learn_record(struct vb_learn *l, uint32_t arch, int32_t nr)
 		l->cap_recs = cap;
 	}
 	memmove(&l->recs[lo + 1], &l->recs[lo], (l->n_recs - lo) * sizeof(*l->recs));
-	l->recs[lo] = (struct learn_rec){arch, nr};
+	l->recs[lo] = (struct learn_rec){ arch, nr };
 	l->n_recs++;
 	return 0;
 }
@@ -560,11 +560,11 @@ static int learn_receive(struct vb_learn *l)
 		char buf[CMSG_SPACE(sizeof(int))];
 	} c;
 	char b;
-	struct iovec iov = {.iov_base = &b, .iov_len = 1};
-	struct msghdr m = {.msg_iov = &iov,
-			   .msg_iovlen = 1,
-			   .msg_control = c.buf,
-			   .msg_controllen = sizeof(c.buf)};
+	struct iovec iov = { .iov_base = &b, .iov_len = 1 };
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = c.buf,
+			    .msg_controllen = sizeof(c.buf) };
 	struct cmsghdr *h;
 	ssize_t n;
 
@@ -596,9 +596,9 @@ int learn_wait_exec(struct vb_sandbox *sb, int exec_fd, vb_error *err)
 	}
 	for (;;) {
 		struct pollfd p[3] = {
-			{.fd = l->sock[0], .events = POLLIN},
-			{.fd = l->listener, .events = POLLIN},
-			{.fd = exec_fd, .events = POLLIN},
+			{ .fd = l->sock[0], .events = POLLIN },
+			{ .fd = l->listener, .events = POLLIN },
+			{ .fd = exec_fd, .events = POLLIN },
 		};
 
 		if (poll(p, 3, -1) < 0) {
@@ -705,7 +705,7 @@ static int cmp_str(const void *a, const void *b)
 
 /* Every command needs these: vb answers execve for itself (it is the
  * exec), and exit/exit_group are never reported. */
-static const char *const always[] = {"execve", "exit", "exit_group"};
+static const char *const always[] = { "execve", "exit", "exit_group" };
 
 /* The policy text: header, "default eperm", one "allow NAME" per line,
  * sorted and de-duplicated (an arch's number and its compat arches' are one

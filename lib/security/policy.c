@@ -55,15 +55,16 @@ int sec_begin(vb_config *cfg, bool ok, vb_error *err, struct vb_sec_config **ret
 static const struct sec_group groups[] = {
 	{ "@aio", "io_cancel io_destroy io_getevents io_pgetevents io_pgetevents_time64 io_setup "
 		  "io_submit io_uring_enter io_uring_register io_uring_setup" },
-	{ "@base", "arch_prctl brk clock_getres clock_getres_time64 clock_gettime "
-		   "clock_gettime64 clock_nanosleep clock_nanosleep_time64 execve exit exit_group "
-		   "futex futex_time64 futex_waitv get_robust_list get_thread_area getegid getegid32 "
-		   "geteuid geteuid32 getgid getgid32 getgroups getgroups32 getpgid getpgrp getpid "
-		   "getppid getrandom getresgid getresgid32 getresuid getresuid32 getrlimit getsid "
-		   "gettid gettimeofday getuid getuid32 membarrier mmap mmap2 mprotect munmap "
-		   "nanosleep pause prlimit64 restart_syscall rseq rt_sigreturn sched_getaffinity "
-		   "sched_yield set_robust_list set_thread_area set_tid_address sigreturn sysinfo "
-		   "time ugetrlimit uname" },
+	{ "@base",
+	  "arch_prctl brk clock_getres clock_getres_time64 clock_gettime "
+	  "clock_gettime64 clock_nanosleep clock_nanosleep_time64 execve exit exit_group "
+	  "futex futex_time64 futex_waitv get_robust_list get_thread_area getegid getegid32 "
+	  "geteuid geteuid32 getgid getgid32 getgroups getgroups32 getpgid getpgrp getpid "
+	  "getppid getrandom getresgid getresgid32 getresuid getresuid32 getrlimit getsid "
+	  "gettid gettimeofday getuid getuid32 membarrier mmap mmap2 mprotect munmap "
+	  "nanosleep pause prlimit64 restart_syscall rseq rt_sigreturn sched_getaffinity "
+	  "sched_yield set_robust_list set_thread_area set_tid_address sigreturn sysinfo "
+	  "time ugetrlimit uname" },
 	{ "@basic-io", "_llseek close close_range dup dup2 dup3 lseek pread64 preadv preadv2 "
 		       "pwrite64 pwritev pwritev2 read readv write writev" },
 	{ "@bpf", "bpf" },
@@ -73,17 +74,18 @@ static const struct sec_group groups[] = {
 	{ "@cpu-emulation", "modify_ldt subpage_prot switch_endian vm86 vm86old" },
 	{ "@debug", "kcmp lookup_dcookie perf_event_open pidfd_getfd process_vm_readv "
 		    "process_vm_writev ptrace rtas s390_runtime_instr sys_debug_setcontext" },
-	{ "@file-system", "access chdir chmod close creat faccessat faccessat2 fallocate fchdir "
-			  "fchmod fchmodat fchmodat2 fcntl fcntl64 fgetxattr flistxattr "
-			  "fremovexattr fsetxattr fstat fstat64 fstatat64 fstatfs fstatfs64 "
-			  "ftruncate ftruncate64 futimesat getcwd getdents getdents64 getxattr "
-			  "inotify_add_watch inotify_init inotify_init1 inotify_rm_watch lgetxattr "
-			  "link linkat listxattr llistxattr lremovexattr lsetxattr lstat lstat64 "
-			  "mkdir mkdirat mknod mknodat newfstatat oldfstat oldlstat oldstat open "
-			  "openat openat2 readlink readlinkat removexattr rename renameat renameat2 "
-			  "rmdir setxattr stat stat64 statfs statfs64 statx symlink symlinkat "
-			  "truncate truncate64 umask unlink unlinkat utime utimensat "
-			  "utimensat_time64 utimes" },
+	{ "@file-system",
+	  "access chdir chmod close creat faccessat faccessat2 fallocate fchdir "
+	  "fchmod fchmodat fchmodat2 fcntl fcntl64 fgetxattr flistxattr "
+	  "fremovexattr fsetxattr fstat fstat64 fstatat64 fstatfs fstatfs64 "
+	  "ftruncate ftruncate64 futimesat getcwd getdents getdents64 getxattr "
+	  "inotify_add_watch inotify_init inotify_init1 inotify_rm_watch lgetxattr "
+	  "link linkat listxattr llistxattr lremovexattr lsetxattr lstat lstat64 "
+	  "mkdir mkdirat mknod mknodat newfstatat oldfstat oldlstat oldstat open "
+	  "openat openat2 readlink readlinkat removexattr rename renameat renameat2 "
+	  "rmdir setxattr stat stat64 statfs statfs64 statx symlink symlinkat "
+	  "truncate truncate64 umask unlink unlinkat utime utimensat "
+	  "utimensat_time64 utimes" },
 	{ "@io-event", "_newselect epoll_create epoll_create1 epoll_ctl epoll_ctl_old "
 		       "epoll_pwait epoll_pwait2 epoll_wait epoll_wait_old eventfd eventfd2 poll "
 		       "ppoll ppoll_time64 pselect6 pselect6_time64 select" },
@@ -144,17 +146,17 @@ struct sec_builtin {
 	const char *text;
 };
 
-#define MINIMAL_RULES                                                                        \
-	"allow @base @basic-io @memory @signal @timer @io-event @sync\n"                     \
+#define MINIMAL_RULES                                                                      \
+	"allow @base @basic-io @memory @signal @timer @io-event @sync\n"                   \
 	"allow fstat fstat64 newfstatat statx fcntl fcntl64 ioctl getcwd sched_getparam\n" \
 	"allow sched_getscheduler getpriority getrusage madvise sendfile splice tee\n"     \
 	"allow copy_file_range readahead fadvise64 fadvise64_64 flock\n"
 
-#define BUILD_RULES                                                                          \
-	"allow @file-system @process @ipc @chown @aio\n"                                     \
+#define BUILD_RULES                                                                            \
+	"allow @file-system @process @ipc @chown @aio\n"                                       \
 	"allow personality sched_setaffinity setpgid setsid setpriority setrlimit prlimit64\n" \
-	"allow socketpair getsockopt setsockopt sendmsg recvmsg shutdown\n"                  \
-	"allow name_to_handle_at statfs fstatfs memfd_create\n"                              \
+	"allow socketpair getsockopt setsockopt sendmsg recvmsg shutdown\n"                    \
+	"allow name_to_handle_at statfs fstatfs memfd_create\n"                                \
 	"deny @userns @tiocsti\n"
 
 static const struct sec_builtin builtins[] = {
@@ -168,15 +170,12 @@ static const struct sec_builtin builtins[] = {
 	  "deny fanotify_init setdomainname sethostname:EPERM\n"
 	  "deny @userns @tiocsti\n"
 	  "deny @rare-sockets:EAFNOSUPPORT\n" },
-	{ "minimal",
-	  "# Compute and file I/O on the fds the command was given.\n"
-	  "default eperm\n" MINIMAL_RULES "deny @tiocsti\n" },
-	{ "build",
-	  "# minimal, plus process creation, file creation and exec.\n"
-	  "default eperm\n" MINIMAL_RULES BUILD_RULES },
-	{ "network",
-	  "# build, plus sockets.\n"
-	  "default eperm\n" MINIMAL_RULES BUILD_RULES "allow @network-io\n" },
+	{ "minimal", "# Compute and file I/O on the fds the command was given.\n"
+		     "default eperm\n" MINIMAL_RULES "deny @tiocsti\n" },
+	{ "build", "# minimal, plus process creation, file creation and exec.\n"
+		   "default eperm\n" MINIMAL_RULES BUILD_RULES },
+	{ "network", "# build, plus sockets.\n"
+		     "default eperm\n" MINIMAL_RULES BUILD_RULES "allow @network-io\n" },
 };
 
 /* ---- names ------------------------------------------------------------------- */
@@ -325,9 +324,17 @@ static const struct {
 	const char *name;
 	int value;
 } errnos[] = {
-	{ "EPERM", EPERM }, { "ENOSYS", ENOSYS }, { "EACCES", EACCES }, { "EINVAL", EINVAL },
-	{ "ENOENT", ENOENT }, { "EROFS", EROFS }, { "ENOTSUP", ENOTSUP }, { "EOPNOTSUPP", EOPNOTSUPP },
-	{ "EAFNOSUPPORT", EAFNOSUPPORT }, { "ENOMEM", ENOMEM }, { "EIO", EIO },
+	{ "EPERM", EPERM },
+	{ "ENOSYS", ENOSYS },
+	{ "EACCES", EACCES },
+	{ "EINVAL", EINVAL },
+	{ "ENOENT", ENOENT },
+	{ "EROFS", EROFS },
+	{ "ENOTSUP", ENOTSUP },
+	{ "EOPNOTSUPP", EOPNOTSUPP },
+	{ "EAFNOSUPPORT", EAFNOSUPPORT },
+	{ "ENOMEM", ENOMEM },
+	{ "EIO", EIO },
 };
 
 static int parse_errno(const char *s, int *ret)
@@ -445,16 +452,17 @@ static int parse_policy(struct vb_sec_config *sec, const char *text, const char 
 
 			if (!a || strtok_r(NULL, " \t\r", &save) ||
 			    parse_action(a, &sec->policy_default, &sec->policy_default_errno) < 0)
-				return vb_err(err, VB_STAGE_CONFIG, -1, 0,
-					      "%s:%u: expected 'default enosys|eperm|kill|log|allow'",
-					      where, lineno);
+				return vb_err(
+					err, VB_STAGE_CONFIG, -1, 0,
+					"%s:%u: expected 'default enosys|eperm|kill|log|allow'",
+					where, lineno);
 			sec->have_policy = true;
 			continue;
 		}
 		if (strcmp(word, "allow") != 0 && strcmp(word, "deny") != 0)
 			return vb_err(err, VB_STAGE_CONFIG, -1, 0,
-				      "%s:%u: expected 'allow', 'deny' or 'default', not '%s'", where,
-				      lineno, word);
+				      "%s:%u: expected 'allow', 'deny' or 'default', not '%s'",
+				      where, lineno, word);
 		bool allow = word[0] == 'a';
 		bool any = false;
 
@@ -464,7 +472,8 @@ static int parse_policy(struct vb_sec_config *sec, const char *text, const char 
 				char msg[VB_ERROR_MESSAGE_MAX];
 
 				snprintf(msg, sizeof(msg), "%s", err ? err->message : "");
-				return vb_err(err, VB_STAGE_CONFIG, -1, 0, "%s:%u: %s", where, lineno, msg);
+				return vb_err(err, VB_STAGE_CONFIG, -1, 0, "%s:%u: %s", where,
+					      lineno, msg);
 			}
 			any = true;
 		}
@@ -620,7 +629,8 @@ VB_EXPORT int vb_seccomp_policy_dump(const char *name, char *buf, size_t size, v
 			return unknown_name(name, err);
 		r = snprintf(buf, size, "# %s\nallow %s\n", name, g->members);
 		if (r < 0 || (size_t)r >= size)
-			return vb_err(err, VB_STAGE_CONFIG, -1, ENOBUFS, "Policy does not fit the buffer");
+			return vb_err(err, VB_STAGE_CONFIG, -1, ENOBUFS,
+				      "Policy does not fit the buffer");
 		return r;
 	}
 	if (!strchr(name, '/')) {

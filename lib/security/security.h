@@ -26,7 +26,7 @@ enum sec_action {
  * syscall or "@group", checked when the rule was added. */
 struct sec_rule {
 	enum sec_action action;
-	int error;     /* SEC_ERRNO */
+	int error; /* SEC_ERRNO */
 	char name[40];
 };
 
@@ -39,7 +39,7 @@ struct sec_rule {
 struct vb_sec_config {
 	struct sec_rule *rules;
 	size_t n_rules, cap_rules;
-	bool have_policy;           /* a policy or allow/deny was given */
+	bool have_policy;               /* a policy or allow/deny was given */
 	enum sec_action policy_default; /* last policy's "default" line */
 	int policy_default_errno;
 	enum sec_action default_action; /* --seccomp-default-action */
@@ -53,8 +53,8 @@ struct vb_sec_config {
 
 	/* Landlock (lib/landlock.c). */
 	bool landlock, landlock_strict;
-	unsigned landlock_scope;    /* SEC_LL_SCOPE_* */
-	int landlock_abi;           /* found by sec_prepare() */
+	unsigned landlock_scope; /* SEC_LL_SCOPE_* */
+	int landlock_abi;        /* found by sec_prepare() */
 
 	/* --seccomp-learn FILE (lib/seccomp-learn.c): FILE's directory,
 	 * opened with the caller's rights, and FILE's name in it. */

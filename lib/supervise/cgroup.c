@@ -51,13 +51,13 @@ static struct vb_cg_config *cg_get(vb_config *cfg)
 	cfg->validated = false;
 	return cfg->cg;
 }
-#define CG_GET(cfg, err, var)                                                           \
-	struct vb_cg_config *var;                                                       \
-	if (!(cfg))                                                                     \
-		return CFG_ERR(err, "invalid argument");                               \
-	if (vb_config_option(cfg, err) < 0)                                      \
-		return -EINVAL;                                                         \
-	if (!(var = cg_get(cfg)))                                                       \
+#define CG_GET(cfg, err, var)                            \
+	struct vb_cg_config *var;                        \
+	if (!(cfg))                                      \
+		return CFG_ERR(err, "invalid argument"); \
+	if (vb_config_option(cfg, err) < 0)              \
+		return -EINVAL;                          \
+	if (!(var = cg_get(cfg)))                        \
 		return vb_err(err, VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory");
 
 void cg_config_free(struct vb_cg_config *cg)
@@ -131,8 +131,10 @@ VB_EXPORT int vb_config_cgroup_parent(vb_config *cfg, const char *path, vb_error
 	CG_GET(cfg, err, cg);
 	if (!path || path[0] != '/' || strstr(path, "/../") || strstr(path, "/./") ||
 	    (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0))
-		return CFG_ERR(err, "--cgroup-parent takes an absolute cgroup path (as in "
-				    "/proc/self/cgroup), got '%s'", path ? path : "");
+		return CFG_ERR(err,
+			       "--cgroup-parent takes an absolute cgroup path (as in "
+			       "/proc/self/cgroup), got '%s'",
+			       path ? path : "");
 	copy = vb_strdup_checked(path);
 	if (!copy)
 		return vb_err(err, VB_STAGE_CONFIG, -1, E2BIG, "--cgroup-parent: path too long");
@@ -179,7 +181,8 @@ int cg_self_path(const char *controller, char *buf, size_t size)
 			continue;
 		*c2 = '\0';
 		if (!controller) {
-			match = strcmp(line, "0:") == 0 || (c1[1] == '\0' && strncmp(line, "0", 1) == 0);
+			match = strcmp(line, "0:") == 0 ||
+				(c1[1] == '\0' && strncmp(line, "0", 1) == 0);
 		} else {
 			for (tok = strtok_r(c1 + 1, ",", &s2); tok; tok = strtok_r(NULL, ",", &s2))
 				if (strcmp(tok, controller) == 0)
@@ -264,8 +267,7 @@ static int find_mount(const char *controller, char *mnt, size_t mnt_size, char *
 }
 
 /* The directory of the parent cgroup in one hierarchy. */
-static int parent_dir(const struct vb_cg_config *cg, const char *controller, char *buf,
-		      size_t size)
+static int parent_dir(const struct vb_cg_config *cg, const char *controller, char *buf, size_t size)
 {
 	char mnt[PATH_MAX], root[PATH_MAX], self[PATH_MAX];
 	const char *path;
@@ -571,16 +573,18 @@ int cg_v2_enable(struct vb_cg_state *cs, const char *base, const char *const *na
 			r = vb_write_file_at(AT_FDCWD, path, word);
 		}
 		if (r == -EBUSY)
-			return CG_ERR(err, EBUSY,
-				      "%s: can't enable the %s controller in %s (the cgroup has "
-				      "processes of its own; start vb in a cgroup of its own, e.g. "
-				      "systemd-run --scope -p Delegate=yes, or use --cgroup-parent)",
-				      flags[i], names[i], path);
+			return CG_ERR(
+				err, EBUSY,
+				"%s: can't enable the %s controller in %s (the cgroup has "
+				"processes of its own; start vb in a cgroup of its own, e.g. "
+				"systemd-run --scope -p Delegate=yes, or use --cgroup-parent)",
+				flags[i], names[i], path);
 		if (r < 0)
 			return CG_ERR(err, -r, "%s: can't enable the %s controller in %s", flags[i],
 				      names[i], path);
 		if (cs->n_enabled < ARRAY_SIZE(cs->enabled)) {
-			snprintf(cs->enabled[cs->n_enabled], sizeof(cs->enabled[0]), "%s", names[i]);
+			snprintf(cs->enabled[cs->n_enabled], sizeof(cs->enabled[0]), "%s",
+				 names[i]);
 			cs->n_enabled++;
 		}
 		snprintf(cs->enabled_base, sizeof(cs->enabled_base), "%s", base);
@@ -667,20 +671,22 @@ static int apply_v1(const struct vb_cg_config *cg, const char *dir, unsigned ctr
 
 	if (ctrls & CG_MEMORY) {
 		if (cg->have_swap && !cg->have_memory)
-			return CG_ERR(err, 0, "--memory-swap needs --memory with cgroup v1 (%s)", dir);
+			return CG_ERR(err, 0, "--memory-swap needs --memory with cgroup v1 (%s)",
+				      dir);
 		snprintf(v, sizeof(v), "%" PRIu64, cg->memory);
 		r = write_limit(dir, "memory.limit_in_bytes", v, "--memory", err);
 		if (r == 0 && cg->have_swap) {
 			uint64_t both = cg->memory_swap == VB_UNLIMITED ||
-						cg->memory_swap > UINT64_MAX - cg->memory
-					? VB_UNLIMITED
-					: cg->memory + cg->memory_swap;
+							cg->memory_swap > UINT64_MAX - cg->memory
+						? VB_UNLIMITED
+						: cg->memory + cg->memory_swap;
 
 			if (both == VB_UNLIMITED)
 				snprintf(v, sizeof(v), "-1");
 			else
 				snprintf(v, sizeof(v), "%" PRIu64, both);
-			r = write_limit(dir, "memory.memsw.limit_in_bytes", v, "--memory-swap", err);
+			r = write_limit(dir, "memory.memsw.limit_in_bytes", v, "--memory-swap",
+					err);
 		}
 	}
 	if (r == 0 && (ctrls & CG_CPU) && cg->cpus_milli) {
@@ -805,7 +811,8 @@ int cg_prepare(struct vb_sandbox *sb, vb_error *err)
 	if (r == 0 && !v2_can_migrate(cg, base)) {
 		/* Not delegated to us: the v1 hierarchies may still be. */
 		if (need & v2_available(base))
-			vb_sandbox_warn(sb, false, "cgroup v2 at %s is not delegated to this user", base);
+			vb_sandbox_warn(sb, false, "cgroup v2 at %s is not delegated to this user",
+					base);
 		r = -EACCES;
 	}
 	if (r == 0) {
@@ -831,7 +838,8 @@ int cg_prepare(struct vb_sandbox *sb, vb_error *err)
 				return r;
 			sb->cgroup_fd = open(cs->dirs[idx].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 			if (sb->cgroup_fd < 0)
-				return CG_ERR(err, errno, "Can't open cgroup %s", cs->dirs[idx].path);
+				return CG_ERR(err, errno, "Can't open cgroup %s",
+					      cs->dirs[idx].path);
 		} else {
 			snprintf(v2_warning, sizeof(v2_warning),
 				 "no cgroup v2 directory for the sandbox: %s: %s", err->message,
@@ -920,7 +928,8 @@ int cg_read_stats(struct vb_sandbox *sb, struct cg_stats *st)
 			st->have_peak = read_u64(d, "memory.peak", &st->peak_bytes) == 0;
 			st->have_oom = read_key(d, "memory.events", "oom_kill", &v) == 0;
 		} else {
-			st->have_peak = read_u64(d, "memory.max_usage_in_bytes", &st->peak_bytes) == 0;
+			st->have_peak =
+				read_u64(d, "memory.max_usage_in_bytes", &st->peak_bytes) == 0;
 			st->have_oom = read_key(d, "memory.oom_control", "oom_kill", &v) == 0;
 		}
 		if (st->have_oom)

@@ -19,34 +19,34 @@ enum {
 struct vb_cg_config {
 	uint64_t memory, memory_swap, pids_max; /* VB_UNLIMITED when unset */
 	bool have_memory, have_swap, have_pids;
-	unsigned cpus_milli;  /* --cpus * 1000, 0 when unset */
-	unsigned cpu_weight;  /* 0 when unset */
-	unsigned io_weight;   /* 0 when unset */
-	char *parent;         /* --cgroup-parent, NULL: the caller's cgroup */
+	unsigned cpus_milli; /* --cpus * 1000, 0 when unset */
+	unsigned cpu_weight; /* 0 when unset */
+	unsigned io_weight;  /* 0 when unset */
+	char *parent;        /* --cgroup-parent, NULL: the caller's cgroup */
 };
 
 /* One directory the sandbox has in one hierarchy. */
 struct cg_dir {
-	int version;          /* 1 or 2 */
-	unsigned ctrls;       /* controllers limited here */
-	char path[PATH_MAX];  /* the sandbox's cgroup */
-	char base[PATH_MAX];  /* its parent */
+	int version;         /* 1 or 2 */
+	unsigned ctrls;      /* controllers limited here */
+	char path[PATH_MAX]; /* the sandbox's cgroup */
+	char base[PATH_MAX]; /* its parent */
 };
 
 struct vb_cg_state {
 	struct cg_dir dirs[6];
 	size_t n_dirs;
-	int v2;               /* index of the v2 directory, -1 when none */
-	int by_ctrl[4];       /* index of the directory for each CG_* bit, -1 */
-	int oom_fd;           /* cg_oom_watch()'s fd, closed with the state */
+	int v2;                     /* index of the v2 directory, -1 when none */
+	int by_ctrl[4];             /* index of the directory for each CG_* bit, -1 */
+	int oom_fd;                 /* cg_oom_watch()'s fd, closed with the state */
 	char v2_rel[PATH_MAX + 80]; /* the v2 cgroup as /proc/PID/cgroup shows it */
 	/* What cg_v2_enable() changed, for cg_state_free() to put back. */
-	char enabled[8][16];  /* controllers vb enabled in enabled_base */
+	char enabled[8][16]; /* controllers vb enabled in enabled_base */
 	size_t n_enabled;
 	char enabled_base[PATH_MAX];
 	char leaf[PATH_MAX + 64]; /* vb's own leaf (no-internal-process rule) */
 	char leaf_base[PATH_MAX];
-	bool moved;           /* vb moved itself into leaf */
+	bool moved; /* vb moved itself into leaf */
 };
 
 /* What a finished sandbox used, as far as its cgroups tell. */
@@ -54,7 +54,7 @@ struct cg_stats {
 	bool have_peak, have_cpu, have_oom;
 	uint64_t peak_bytes;
 	uint64_t cpu_user_usec, cpu_system_usec;
-	uint64_t oom_kills;   /* since creation */
+	uint64_t oom_kills; /* since creation */
 };
 int cg_read_stats(struct vb_sandbox *sb, struct cg_stats *st);
 /* An fd that becomes readable (POLLIN) or signals POLLPRI when the memory

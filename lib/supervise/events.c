@@ -30,7 +30,10 @@ static void j_put(struct jbuf *j, const char *s, size_t n)
 	j->buf[j->len] = '\0';
 }
 
-static void j_puts(struct jbuf *j, const char *s) { j_put(j, s, strlen(s)); }
+static void j_puts(struct jbuf *j, const char *s)
+{
+	j_put(j, s, strlen(s));
+}
 
 static void j_escaped(struct jbuf *j, const char *s)
 {
@@ -133,7 +136,10 @@ void j_close(struct jbuf *j, char bracket)
 	j->need_comma = true;
 }
 
-void j_elem_str(struct jbuf *j, const char *value) { j_str(j, NULL, value); }
+void j_elem_str(struct jbuf *j, const char *value)
+{
+	j_str(j, NULL, value);
+}
 
 /* One write(); SIGPIPE is blocked around it and a pending one taken back,
  * so a reader that went away costs neither the process nor the caller's

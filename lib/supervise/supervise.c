@@ -35,16 +35,19 @@ static struct vb_sup_config *sup_get(vb_config *cfg)
 	cfg->validated = false;
 	return cfg->sup;
 }
-#define SUP_GET(cfg, err, var)                                                          \
-	struct vb_sup_config *var;                                                      \
-	if (!(cfg))                                                                     \
-		return CFG_ERR(err, "invalid argument");                               \
-	if (vb_config_option(cfg, err) < 0)                                      \
-		return -EINVAL;                                                         \
-	if (!(var = sup_get(cfg)))                                                      \
+#define SUP_GET(cfg, err, var)                           \
+	struct vb_sup_config *var;                       \
+	if (!(cfg))                                      \
+		return CFG_ERR(err, "invalid argument"); \
+	if (vb_config_option(cfg, err) < 0)              \
+		return -EINVAL;                          \
+	if (!(var = sup_get(cfg)))                       \
 		return vb_err(err, VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory");
 
-void sup_config_free(struct vb_sup_config *sup) { free(sup); }
+void sup_config_free(struct vb_sup_config *sup)
+{
+	free(sup);
+}
 
 VB_EXPORT int vb_config_status_fd(vb_config *cfg, int fd, vb_error *err)
 {
@@ -94,7 +97,8 @@ VB_EXPORT int vb_config_timeout(vb_config *cfg, uint64_t usec, vb_error *err)
 {
 	SUP_GET(cfg, err, sup);
 	if (usec == 0 || usec > (uint64_t)INT32_MAX * 1000000)
-		return CFG_ERR(err, "--timeout must be more than 0 and at most %d seconds", INT32_MAX);
+		return CFG_ERR(err, "--timeout must be more than 0 and at most %d seconds",
+			       INT32_MAX);
 	sup->timeout_usec = usec;
 	return 0;
 }
@@ -429,8 +433,11 @@ int sup_apply_child(struct vb_sandbox *sb, vb_error *err)
 }
 
 static const char *const reason_names[] = {
-	[VB_EXIT_EXITED] = "exited",   [VB_EXIT_SIGNALED] = "signaled", [VB_EXIT_OOM] = "oom",
-	[VB_EXIT_TIMEOUT] = "timeout", [VB_EXIT_SETUP_FAILED] = "setup-failed",
+	[VB_EXIT_EXITED] = "exited",
+	[VB_EXIT_SIGNALED] = "signaled",
+	[VB_EXIT_OOM] = "oom",
+	[VB_EXIT_TIMEOUT] = "timeout",
+	[VB_EXIT_SETUP_FAILED] = "setup-failed",
 };
 
 static uint64_t tv_usec(struct timeval tv)
@@ -490,8 +497,8 @@ void sup_exited(struct vb_sandbox *sb)
 }
 
 static const char *const vb_stage_names[] = {
-	"none", "config", "prepare", "clone", "idmap", "mount", "network",
-	"cgroup", "privs", "seccomp", "exec", "wait",
+	"none",    "config", "prepare", "clone",   "idmap", "mount",
+	"network", "cgroup", "privs",   "seccomp", "exec",  "wait",
 };
 
 void sup_setup_failed(struct vb_sandbox *sb, const vb_error *err)
@@ -506,9 +513,9 @@ void sup_setup_failed(struct vb_sandbox *sb, const vb_error *err)
 		s->exited_sent = true;
 	j_begin(&j, "setup_failed");
 	if (err) {
-		j_str(&j, "stage", (unsigned)err->stage < ARRAY_SIZE(vb_stage_names)
-					   ? vb_stage_names[err->stage]
-					   : "none");
+		j_str(&j, "stage",
+		      (unsigned)err->stage < ARRAY_SIZE(vb_stage_names) ? vb_stage_names[err->stage]
+									: "none");
 		j_int(&j, "errno", err->error);
 		if (err->error)
 			j_str(&j, "errno_name", strerrorname_np(err->error));

@@ -10,8 +10,8 @@
 #define SUP_MAX_RLIMITS 16
 
 struct vb_sup_config {
-	int status_fd;            /* -1 when none */
-	bool status_broken;       /* the reader went away: warned once */
+	int status_fd;      /* -1 when none */
+	bool status_broken; /* the reader went away: warned once */
 	vb_event_fn event_fn;
 	void *event_userdata;
 	struct {
@@ -35,7 +35,7 @@ struct vb_sup_state {
 	int oom_fd;
 	bool timeout_fired, killed;
 	bool spawned_sent, exited_sent, oom_sent;
-	struct rusage ru_start;     /* RUSAGE_CHILDREN at sup_prepare */
+	struct rusage ru_start; /* RUSAGE_CHILDREN at sup_prepare */
 };
 
 /* ---- events (lib/events.c) ---------------------------------------------- */
