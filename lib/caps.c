@@ -16,7 +16,7 @@
 #include "fault.h"
 #include "sandbox.h"
 
-#define FAIL_TXT(c, txt, e) vb_child_fail((c), VB_STAGE_PRIVS, -1, VB_FAIL_TEXT, (txt), (e))
+#define FAIL(c, e, ...) vb_child_fail((c), VB_STAGE_PRIVS, -1, (e), __VA_ARGS__)
 
 uint64_t caps_all_mask(void)
 {
@@ -104,13 +104,13 @@ int caps_drop_privileges(struct vb_child *c, bool keep_requested)
 		for (int i = 0; i < cap_max_bits() && i < 64; i++)
 			if (prctl(PR_CAPBSET_DROP, (unsigned long)i, 0, 0, 0) < 0 &&
 			    errno != EINVAL)
-				return FAIL_TXT(c, VB_TXT_CAPS, errno);
+				return FAIL(c, errno, "capset failed");
 		if (setresgid(cfg->real_gid, cfg->real_gid, cfg->real_gid) < 0)
-			return FAIL_TXT(c, VB_TXT_SETGID, errno);
+			return FAIL(c, errno, "unable to switch to gid");
 		if (setresuid(cfg->real_uid, cfg->real_uid, cfg->real_uid) < 0)
-			return FAIL_TXT(c, VB_TXT_SETUID, errno);
+			return FAIL(c, errno, "unable to switch to uid");
 		if (setuid(0) == 0 || seteuid(0) == 0)
-			return FAIL_TXT(c, VB_TXT_DROP_PRIVS, EPERM);
+			return FAIL(c, EPERM, "Privileges could be regained after dropping them");
 		return 0;
 	}
 
@@ -128,21 +128,21 @@ int caps_drop_privileges(struct vb_child *c, bool keep_requested)
 				continue;
 			if (prctl(PR_CAPBSET_DROP, (unsigned long)i, 0, 0, 0) < 0 &&
 			    errno != EINVAL)
-				return FAIL_TXT(c, VB_TXT_CAPS, errno);
+				return FAIL(c, errno, "capset failed");
 		}
 	}
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		return FAIL_TXT(c, VB_TXT_CAPS, errno);
+		return FAIL(c, errno, "capset failed");
 	r = cap_set_proc(keep_requested ? c->caps_keep : c->caps_none);
 	if (r < 0)
-		return FAIL_TXT(c, VB_TXT_CAPS, errno);
+		return FAIL(c, errno, "capset failed");
 	/* Ambient, so a non-zero uid keeps them across exec too. */
 	for (int i = 0; i < cap_max_bits() && i < 64; i++) {
 		if (!(keep & (UINT64_C(1) << i)))
 			continue;
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)i, 0, 0) < 0 &&
 		    errno != EINVAL)
-			return FAIL_TXT(c, VB_TXT_CAPS, errno);
+			return FAIL(c, errno, "capset failed");
 	}
 	return 0;
 }

@@ -30,8 +30,35 @@
 
 #define BASE_PATH "/tmp"
 
-#define FAIL(c, op, what, arg, e) vb_child_fail((c), VB_STAGE_MOUNT, (op), (what), (arg), (e))
-#define FAIL_TXT(c, txt, e) FAIL(c, -1, VB_FAIL_TEXT, (txt), (e))
+/* A failure of op idx (-1: of setup itself), with bwrap's message. */
+#define FAIL(c, idx, e, ...) vb_child_fail((c), VB_STAGE_MOUNT, (idx), (e), __VA_ARGS__)
+#define SRC(c, idx) ((c)->cfg->ops[idx].src ? (c)->cfg->ops[idx].src : "")
+#define DST(c, idx) ((c)->cfg->ops[idx].dst ? (c)->cfg->ops[idx].dst : "")
+
+static int fail_bind(struct vb_child *c, int idx, int e)
+{
+	const struct vb_op *op = &c->cfg->ops[idx];
+
+	if (op->type == VB_OP_BIND_FD || op->type == VB_OP_RO_BIND_FD)
+		return FAIL(c, idx, e, "Can't bind mount /proc/self/fd/%d on %s", op->fd, op->dst);
+	if (op->type == VB_OP_BIND_DATA || op->type == VB_OP_RO_BIND_DATA)
+		return FAIL(c, idx, e, "Can't bind mount %s on %s", c->tmp_path, op->dst);
+	return FAIL(c, idx, e, "Can't bind mount %s on %s", op->src, op->dst);
+}
+
+/* bwrap names the path as it sees it during setup, and the step that
+ * failed to find it. */
+static int fail_remount(struct vb_child *c, int idx, int e)
+{
+	const char *dst = c->cfg->ops[idx].dst;
+
+	while (*dst == '/')
+		dst++;
+	if (e == ENOENT)
+		return FAIL(c, idx, e,
+			    "Can't remount readonly on /newroot/%s: realpath(destination)", dst);
+	return FAIL(c, idx, e, "Can't remount readonly on /newroot/%s", dst);
+}
 
 /* "/newroot/" + path without its leading slashes (bwrap's get_newroot_path). */
 static int join_root(char *buf, size_t size, const char *root, const char *path)
@@ -509,7 +536,8 @@ static int mount_overlay(struct vb_child *c, size_t i, const char *rel)
 		snprintf(up, sizeof(up), "/tmp-overlay-upper-%zu", i);
 		snprintf(work, sizeof(work), "/tmp-overlay-work-%zu", i);
 		if (mkdir(up, 0755) < 0 || mkdir(work, 0755) < 0)
-			return FAIL(c, (int)i, VB_FAIL_MOUNT_OVERLAY, 0, errno);
+			return FAIL(c, (int)i, errno, "Can't make overlay mount on %s",
+				    DST(c, (int)i));
 		r = append_str(overlay_opts, sizeof(overlay_opts), &len, ",upperdir=");
 		if (r == 0)
 			r = append_str(overlay_opts, sizeof(overlay_opts), &len, up);
@@ -521,11 +549,11 @@ static int mount_overlay(struct vb_child *c, size_t i, const char *rel)
 	if (r == 0 && c->userns)
 		r = append_str(overlay_opts, sizeof(overlay_opts), &len, ",userxattr");
 	if (r < 0)
-		return FAIL(c, (int)i, VB_FAIL_MOUNT_OVERLAY, 0, -r);
+		return FAIL(c, (int)i, -r, "Can't make overlay mount on %s", DST(c, (int)i));
 	if ((r = nr_ensure_dir(c, rel, 0755)) < 0 || (r = dst_path(c, rel, dst, sizeof(dst))) < 0)
-		return FAIL(c, (int)i, VB_FAIL_MKDIR, 0, -r);
+		return FAIL(c, (int)i, -r, "Can't mkdir %s", DST(c, (int)i));
 	if (mount("overlay", dst, "overlay", MS_NOSUID | MS_NODEV, overlay_opts) < 0)
-		return FAIL(c, (int)i, VB_FAIL_MOUNT_OVERLAY, 0, errno);
+		return FAIL(c, (int)i, errno, "Can't make overlay mount on %s", DST(c, (int)i));
 	return 0;
 }
 
@@ -535,40 +563,43 @@ static int mount_dev(struct vb_child *c, int idx, const char *rel)
 	int r;
 
 	if ((r = nr_ensure_dir(c, rel, 0755)) < 0 || (r = dst_path(c, rel, dst, sizeof(dst))) < 0)
-		return FAIL(c, idx, VB_FAIL_MKDIR, 0, -r);
+		return FAIL(c, idx, -r, "Can't mkdir %s", DST(c, idx));
 	if (mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
-		return FAIL(c, idx, VB_FAIL_MOUNT_TMPFS, 0, errno);
+		return FAIL(c, idx, errno, "Can't mount tmpfs on %s", DST(c, idx));
 	/* From here on paths are in the fresh tmpfs, which only vb writes. */
 	if ((r = dst_path(c, rel, dst, sizeof(dst))) < 0)
-		return FAIL(c, idx, VB_FAIL_MOUNT_TMPFS, 0, -r);
+		return FAIL(c, idx, -r, "Can't mount tmpfs on %s", DST(c, idx));
 	for (int k = 0; k < (int)ARRAY_SIZE(vb_dev_nodes); k++) {
 		snprintf(path, sizeof(path), "%s/%s", dst, vb_dev_nodes[k]);
 		snprintf(src, sizeof(src), "/oldroot/dev/%s", vb_dev_nodes[k]);
 		if (ensure_file(path, 0444) < 0)
-			return FAIL(c, idx, VB_FAIL_DEV_FILE, k, errno);
+			return FAIL(c, idx, errno, "Can't create file %s/%s", DST(c, idx),
+				    vb_dev_nodes[k]);
 		r = bind_mount(c, src, path, false, true);
 		if (r < 0)
-			return FAIL(c, idx, VB_FAIL_DEV_FILE, k, -r);
+			return FAIL(c, idx, -r, "Can't create file %s/%s", DST(c, idx),
+				    vb_dev_nodes[k]);
 	}
 	for (int k = 0; k < (int)ARRAY_SIZE(vb_dev_links); k++) {
 		snprintf(path, sizeof(path), "%s/%s", dst, vb_dev_links[k][0]);
 		if (symlink(vb_dev_links[k][1], path) < 0)
-			return FAIL(c, idx, VB_FAIL_DEV_SYMLINK, k, errno);
+			return FAIL(c, idx, errno, "Can't create symlink %s/%s", DST(c, idx),
+				    vb_dev_links[k][0]);
 	}
 	snprintf(path, sizeof(path), "%s/shm", dst);
 	if (mkdir(path, 01777) < 0)
-		return FAIL(c, idx, VB_FAIL_DEV_SHM, 0, errno);
+		return FAIL(c, idx, errno, "Can't create %s/shm", DST(c, idx));
 	/* mkdir's mode is masked by the umask; /dev/shm must be world-writable. */
 	(void)chmod(path, 01777);
 	snprintf(path, sizeof(path), "%s/pts", dst);
 	if (mkdir(path, 0755) < 0)
-		return FAIL(c, idx, VB_FAIL_DEV_PTS, 0, errno);
+		return FAIL(c, idx, errno, "Can't create %s/devpts", DST(c, idx));
 	if (mount("devpts", path, "devpts", MS_NOSUID | MS_NOEXEC,
 		  "newinstance,ptmxmode=0666,mode=620") < 0)
-		return FAIL(c, idx, VB_FAIL_MOUNT_DEVPTS, 0, errno);
+		return FAIL(c, idx, errno, "Can't mount devpts on %s", DST(c, idx));
 	snprintf(path, sizeof(path), "%s/ptmx", dst);
 	if (symlink("pts/ptmx", path) < 0)
-		return FAIL(c, idx, VB_FAIL_DEV_PTMX, 0, errno);
+		return FAIL(c, idx, errno, "Can't make symlink at %s/ptmx", DST(c, idx));
 	/* As bwrap: when stdout is a terminal the sandbox can write to it
 	 * anyway, so give it a /dev/console that is that terminal. */
 	if (c->host_tty) {
@@ -587,29 +618,29 @@ static int mount_proc(struct vb_child *c, int idx, const char *rel)
 	int r;
 
 	if ((r = nr_ensure_dir(c, rel, 0755)) < 0 || (r = dst_path(c, rel, dst, sizeof(dst))) < 0)
-		return FAIL(c, idx, VB_FAIL_MKDIR, 0, -r);
+		return FAIL(c, idx, -r, "Can't mkdir %s", DST(c, idx));
 	if ((c->ns & VB_NS_PID) || c->cfg->pidns_fd >= 0) {
 		if (mount("proc", dst, "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL) < 0)
-			return FAIL(c, idx, VB_FAIL_MOUNT_PROC, 0, errno);
+			return FAIL(c, idx, errno, "Can't mount proc on %s", DST(c, idx));
 	} else {
 		/* Sharing the host's pids: the host's procfs is the right one. */
 		r = bind_dest(c, "/oldroot/proc", rel, dst, sizeof(dst), false, false);
 		if (r < 0)
-			return FAIL(c, idx, VB_FAIL_MOUNT_PROC, 0, -r);
+			return FAIL(c, idx, -r, "Can't mount proc on %s", DST(c, idx));
 	}
 	if ((r = dst_path(c, rel, dst, sizeof(dst))) < 0)
-		return FAIL(c, idx, VB_FAIL_MOUNT_PROC, 0, -r);
+		return FAIL(c, idx, -r, "Can't mount proc on %s", DST(c, idx));
 	/* Keep the kernel knobs read-only even for a root sandbox. */
 	for (size_t k = 0; k < ARRAY_SIZE(cover); k++) {
 		snprintf(path, sizeof(path), "%s/%s", dst, cover[k]);
 		if (access(path, W_OK) < 0) {
 			if (errno == EACCES || errno == ENOENT || errno == EROFS)
 				continue;
-			return FAIL(c, idx, VB_FAIL_MOUNT_PROC, 0, errno);
+			return FAIL(c, idx, errno, "Can't mount proc on %s", DST(c, idx));
 		}
 		r = bind_mount(c, path, path, true, false);
 		if (r < 0)
-			return FAIL(c, idx, VB_FAIL_MOUNT_PROC, 0, -r);
+			return FAIL(c, idx, -r, "Can't mount proc on %s", DST(c, idx));
 	}
 	return 0;
 }
@@ -622,7 +653,7 @@ static int apply_op(struct vb_child *c, size_t i)
 	int idx = (int)i, r;
 
 	if (vb_fault("mount-op") < 0)
-		return FAIL(c, idx, VB_FAIL_MKDIR, 0, EIO);
+		return FAIL(c, idx, EIO, "Can't mkdir %s", DST(c, idx));
 	if (op->type == VB_OP_OVERLAY_SRC)
 		return 0;
 	/* rel: the destination relative to the new root, "." for the root;
@@ -637,7 +668,8 @@ static int apply_op(struct vb_child *c, size_t i)
 		while (n > 0 && d[n - 1] == '/')
 			n--;
 		if (n >= sizeof(rel))
-			return FAIL(c, idx, VB_FAIL_MKDIR_PARENTS, 0, ENAMETOOLONG);
+			return FAIL(c, idx, ENAMETOOLONG, "Can't mkdir parents for %s",
+				    DST(c, idx));
 		memcpy(rel, n ? d : ".", n ? n : 1);
 		rel[n ? n : 1] = '\0';
 	}
@@ -653,7 +685,7 @@ static int apply_op(struct vb_child *c, size_t i)
 			parent_mode &= ~0005u;
 		r = nr_mkdir_parents(c, rel, parent_mode);
 		if (r < 0)
-			return FAIL(c, idx, VB_FAIL_MKDIR_PARENTS, 0, -r);
+			return FAIL(c, idx, -r, "Can't mkdir parents for %s", DST(c, idx));
 	}
 
 	switch (op->type) {
@@ -669,20 +701,21 @@ static int apply_op(struct vb_child *c, size_t i)
 		bool dev = op->type == VB_OP_DEV_BIND || op->type == VB_OP_DEV_BIND_TRY;
 
 		if (join_root(src, sizeof(src), "/oldroot", op->src) < 0)
-			return FAIL(c, idx, VB_FAIL_FIND_SOURCE, 0, ENAMETOOLONG);
+			return FAIL(c, idx, ENAMETOOLONG, "Can't find source path %s", SRC(c, idx));
 		if (stat(src, &st) < 0) {
 			if (try_ && errno == ENOENT)
 				return 0;
-			return FAIL(c, idx, VB_FAIL_FIND_SOURCE, 0, errno);
+			return FAIL(c, idx, errno, "Can't find source path %s", SRC(c, idx));
 		}
 		r = prepare_bind_dest(c, &st, rel, dst, sizeof(dst));
 		if (r < 0)
-			return FAIL(c, idx,
-				    S_ISDIR(st.st_mode) ? VB_FAIL_MKDIR : VB_FAIL_CREATE_FILE_AT, 0,
-				    -r);
+			return FAIL(c, idx, -r,
+				    S_ISDIR(st.st_mode) ? "Can't mkdir %s"
+							: "Can't create file at %s",
+				    DST(c, idx));
 		r = bind_dest(c, src, rel, dst, sizeof(dst), ro, dev);
 		if (r < 0)
-			return FAIL(c, idx, VB_FAIL_BIND, 0, -r);
+			return fail_bind(c, idx, -r);
 		return 0;
 	}
 	case VB_OP_BIND_FD:
@@ -695,25 +728,26 @@ static int apply_op(struct vb_child *c, size_t i)
 		 * open_tree() cannot clone from here; bind its path under
 		 * /oldroot and check it is the same inode, as bwrap does. */
 		if (fstat(op->fd, &st) < 0)
-			return FAIL(c, idx, VB_FAIL_STAT_FD, op->fd, errno);
+			return FAIL(c, idx, errno, "Can't stat fd %d", op->fd);
 		snprintf(fdpath, sizeof(fdpath), "self/fd/%d", op->fd);
 		n = readlinkat(c->proc_fd, fdpath, target, sizeof(target) - 1);
 		if (n < 0)
-			return FAIL(c, idx, VB_FAIL_STAT_FD, op->fd, errno);
+			return FAIL(c, idx, errno, "Can't stat fd %d", op->fd);
 		target[n] = '\0';
 		if (target[0] != '/' || join_root(src, sizeof(src), "/oldroot", target) < 0)
-			return FAIL(c, idx, VB_FAIL_STAT_FD, op->fd, ENOENT);
+			return FAIL(c, idx, ENOENT, "Can't stat fd %d", op->fd);
 		r = prepare_bind_dest(c, &st, rel, dst, sizeof(dst));
 		if (r < 0)
-			return FAIL(c, idx,
-				    S_ISDIR(st.st_mode) ? VB_FAIL_MKDIR : VB_FAIL_CREATE_FILE_AT, 0,
-				    -r);
+			return FAIL(c, idx, -r,
+				    S_ISDIR(st.st_mode) ? "Can't mkdir %s"
+							: "Can't create file at %s",
+				    DST(c, idx));
 		r = bind_dest(c, src, rel, dst, sizeof(dst), op->type == VB_OP_RO_BIND_FD, false);
 		if (r < 0)
-			return FAIL(c, idx, VB_FAIL_BIND, 0, -r);
+			return fail_bind(c, idx, -r);
 		if (dst_path(c, rel, dst, sizeof(dst)) < 0 || stat(dst, &dst_st) < 0 ||
 		    dst_st.st_dev != st.st_dev || dst_st.st_ino != st.st_ino)
-			return FAIL(c, idx, VB_FAIL_TEXT, VB_TXT_BIND_RACE, EPERM);
+			return FAIL(c, idx, EPERM, "Race condition binding dirfd");
 		return 0;
 	}
 	case VB_OP_REMOUNT_RO:
@@ -722,7 +756,7 @@ static int apply_op(struct vb_child *c, size_t i)
 		if (r == 0)
 			r = set_mount_flags(c, dst, true, false, false, false);
 		if (r < 0)
-			return FAIL(c, idx, VB_FAIL_REMOUNT_RO, 0, -r);
+			return fail_remount(c, idx, -r);
 		return 0;
 	case VB_OP_OVERLAY:
 	case VB_OP_TMP_OVERLAY:
@@ -738,7 +772,7 @@ static int apply_op(struct vb_child *c, size_t i)
 
 		if ((r = nr_ensure_dir(c, rel, 0755)) < 0 ||
 		    (r = dst_path(c, rel, dst, sizeof(dst))) < 0)
-			return FAIL(c, idx, VB_FAIL_MKDIR, 0, -r);
+			return FAIL(c, idx, -r, "Can't mkdir %s", DST(c, idx));
 		n = snprintf(opts, sizeof(opts), "mode=0%o",
 			     (unsigned)(op->have_perms ? op->perms : 0755));
 		if (op->have_size)
@@ -748,38 +782,39 @@ static int apply_op(struct vb_child *c, size_t i)
 			snprintf(opts + n, sizeof(opts) - (size_t)n, ",context=\"%s\"",
 				 c->cfg->file_label);
 		if (mount("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
-			return FAIL(c, idx, VB_FAIL_MOUNT_TMPFS, 0, errno);
+			return FAIL(c, idx, errno, "Can't mount tmpfs on %s", DST(c, idx));
 		return 0;
 	}
 	case VB_OP_MQUEUE:
 		if ((r = nr_ensure_dir(c, rel, 0755)) < 0 ||
 		    (r = dst_path(c, rel, dst, sizeof(dst))) < 0)
-			return FAIL(c, idx, VB_FAIL_MKDIR, 0, -r);
+			return FAIL(c, idx, -r, "Can't mkdir %s", DST(c, idx));
 		if (mount("mqueue", dst, "mqueue", 0, NULL) < 0)
-			return FAIL(c, idx, VB_FAIL_MOUNT_MQUEUE, 0, errno);
+			return FAIL(c, idx, errno, "Can't mount mqueue on %s", DST(c, idx));
 		return 0;
 	case VB_OP_DIR:
 		if ((r = nr_ensure_dir(c, rel, op->have_perms ? op->perms : 0755)) < 0)
-			return FAIL(c, idx, VB_FAIL_MKDIR, 0, -r);
+			return FAIL(c, idx, -r, "Can't mkdir %s", DST(c, idx));
 		if (op->have_perms && ((r = dst_path(c, rel, dst, sizeof(dst))) < 0 ||
 				       (r = chmod(dst, op->perms) < 0 ? -errno : 0) < 0))
-			return FAIL(c, idx, VB_FAIL_CHMOD, 0, -r);
+			return FAIL(c, idx, -r, "Can't chmod %#o %s", (unsigned)op->perms,
+				    DST(c, idx));
 		return 0;
 	case VB_OP_FILE: {
 		int fd = nr_create(c, rel, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY,
 				   op->have_perms ? op->perms : 0666);
 
 		if (fd < 0)
-			return FAIL(c, idx, VB_FAIL_CREATE_FILE, 0, -fd);
+			return FAIL(c, idx, -fd, "Can't create file %s", DST(c, idx));
 		/* The mode asked for, not the one the umask leaves (bwrap: 0666). */
 		if (fchmod(fd, op->have_perms ? op->perms : 0666) < 0) {
 			close(fd);
-			return FAIL(c, idx, VB_FAIL_CREATE_FILE, 0, errno);
+			return FAIL(c, idx, errno, "Can't create file %s", DST(c, idx));
 		}
 		r = copy_fd_data(op->fd, fd);
 		close(fd);
 		if (r < 0)
-			return FAIL(c, idx, VB_FAIL_WRITE_DATA, 0, -r);
+			return FAIL(c, idx, -r, "Can't write data to file %s", DST(c, idx));
 		return 0;
 	}
 	case VB_OP_BIND_DATA:
@@ -791,22 +826,22 @@ static int apply_op(struct vb_child *c, size_t i)
 		memcpy(c->tmp_path, "/bindfileXXXXXX", sizeof("/bindfileXXXXXX"));
 		fd = mkostemp(c->tmp_path, O_CLOEXEC);
 		if (fd < 0)
-			return FAIL(c, idx, VB_FAIL_TMPFILE, 0, errno);
+			return FAIL(c, idx, errno, "Can't create tmpfile for %s", DST(c, idx));
 		if (fchmod(fd, op->have_perms ? op->perms : 0600) < 0) {
 			close(fd);
-			return FAIL(c, idx, VB_FAIL_TMPFILE, 0, errno);
+			return FAIL(c, idx, errno, "Can't create tmpfile for %s", DST(c, idx));
 		}
 		r = copy_fd_data(op->fd, fd);
 		close(fd);
 		if (r < 0)
-			return FAIL(c, idx, VB_FAIL_WRITE_DATA, 0, -r);
+			return FAIL(c, idx, -r, "Can't write data to file %s", DST(c, idx));
 		if ((r = nr_ensure_file(c, rel, 0444)) < 0 ||
 		    (r = dst_path(c, rel, dst, sizeof(dst))) < 0)
-			return FAIL(c, idx, VB_FAIL_CREATE_FILE_AT, 0, -r);
+			return FAIL(c, idx, -r, "Can't create file at %s", DST(c, idx));
 		r = bind_dest(c, c->tmp_path, rel, dst, sizeof(dst), op->type == VB_OP_RO_BIND_DATA,
 			      false);
 		if (r < 0)
-			return FAIL(c, idx, VB_FAIL_BIND, 0, -r);
+			return fail_bind(c, idx, -r);
 		return 0;
 	}
 	case VB_OP_SYMLINK: {
@@ -814,7 +849,7 @@ static int apply_op(struct vb_child *c, size_t i)
 		int pfd = nr_parent(c, rel, &base);
 
 		if (pfd < 0)
-			return FAIL(c, idx, VB_FAIL_SYMLINK, 0, -pfd);
+			return FAIL(c, idx, -pfd, "Can't make symlink at %s", DST(c, idx));
 		if (symlinkat(op->src, pfd, base) < 0) {
 			char target[PATH_MAX];
 			ssize_t n;
@@ -830,7 +865,7 @@ static int apply_op(struct vb_child *c, size_t i)
 				}
 			}
 			close(pfd);
-			return e ? FAIL(c, idx, VB_FAIL_SYMLINK, 0, e) : 0;
+			return e ? FAIL(c, idx, e, "Can't make symlink at %s", DST(c, idx)) : 0;
 		}
 		close(pfd);
 		return 0;
@@ -838,10 +873,11 @@ static int apply_op(struct vb_child *c, size_t i)
 	case VB_OP_CHMOD:
 		if ((r = dst_path(c, rel, dst, sizeof(dst))) < 0 ||
 		    (r = chmod(dst, op->chmod_mode) < 0 ? -errno : 0) < 0)
-			return FAIL(c, idx, VB_FAIL_CHMOD, 0, -r);
+			return FAIL(c, idx, -r, "Can't chmod %#o %s", (unsigned)op->chmod_mode,
+				    DST(c, idx));
 		return 0;
 	default:
-		return FAIL(c, idx, VB_FAIL_GENERIC, 0, EINVAL);
+		return FAIL(c, idx, EINVAL, "setup failed");
 	}
 }
 
@@ -849,24 +885,24 @@ int mnt_enter_base(struct vb_child *c)
 {
 	/* Mount events of the host still reach us, ours never reach it. */
 	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-		return FAIL_TXT(c, VB_TXT_SLAVE_ROOT, errno);
+		return FAIL(c, -1, errno, "Failed to make / slave");
 	if (vb_fault("mount-base") < 0)
-		return FAIL_TXT(c, VB_TXT_MOUNT_BASE, EIO);
+		return FAIL(c, -1, EIO, "Failed to mount tmpfs");
 	if (mount("tmpfs", BASE_PATH, "tmpfs", MS_NODEV | MS_NOSUID, NULL) < 0)
-		return FAIL_TXT(c, VB_TXT_MOUNT_BASE, errno);
+		return FAIL(c, -1, errno, "Failed to mount tmpfs");
 	if (chdir(BASE_PATH) < 0)
-		return FAIL_TXT(c, VB_TXT_MOUNT_BASE, errno);
+		return FAIL(c, -1, errno, "Failed to mount tmpfs");
 	if (mkdir("newroot", 0755) < 0)
-		return FAIL_TXT(c, VB_TXT_NEWROOT, errno);
+		return FAIL(c, -1, errno, "Creating newroot failed");
 	/* A mount point of its own, so that it can be pivoted into. */
 	if (mount("newroot", "newroot", NULL, MS_BIND | MS_REC, NULL) < 0)
-		return FAIL_TXT(c, VB_TXT_NEWROOT_BIND, errno);
+		return FAIL(c, -1, errno, "setting up newroot bind");
 	if (mkdir("oldroot", 0755) < 0)
-		return FAIL_TXT(c, VB_TXT_OLDROOT, errno);
+		return FAIL(c, -1, errno, "Creating oldroot failed");
 	if (syscall(SYS_pivot_root, BASE_PATH, "oldroot") < 0)
-		return FAIL_TXT(c, VB_TXT_PIVOT, errno);
+		return FAIL(c, -1, errno, "pivot_root");
 	if (chdir("/") < 0)
-		return FAIL_TXT(c, VB_TXT_CHDIR_ROOT, errno);
+		return FAIL(c, -1, errno, "chdir /");
 	return 0;
 }
 
@@ -888,9 +924,9 @@ int mnt_enter_newroot(struct vb_child *c)
 {
 	/* Private first, or the detach below would propagate to the host. */
 	if (mount("oldroot", "/oldroot", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return FAIL_TXT(c, VB_TXT_OLDROOT_PRIVATE, errno);
+		return FAIL(c, -1, errno, "Failed to make old root rprivate");
 	if (chdir("/newroot") < 0)
-		return FAIL_TXT(c, VB_TXT_PIVOT_NEWROOT, errno);
+		return FAIL(c, -1, errno, "pivot_root(/newroot)");
 	/* pivot_root(".", ".") stacks the old root (the base tmpfs, with the
 	 * host's tree still at its /oldroot) on top of the new one; detaching
 	 * "." then takes both away in one go and leaves the new root alone.
@@ -898,10 +934,10 @@ int mnt_enter_newroot(struct vb_child *c)
 	 * that frees mounts waits for an expedited RCU grace period, which
 	 * was a millisecond or more of each start. */
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
-		return FAIL_TXT(c, VB_TXT_PIVOT_NEWROOT, errno);
+		return FAIL(c, -1, errno, "pivot_root(/newroot)");
 	if (umount2(".", MNT_DETACH) < 0)
-		return FAIL_TXT(c, VB_TXT_UMOUNT_OLDROOT, errno);
+		return FAIL(c, -1, errno, "unmount old root");
 	if (chdir("/") < 0)
-		return FAIL_TXT(c, VB_TXT_CHDIR_ROOT, errno);
+		return FAIL(c, -1, errno, "chdir /");
 	return 0;
 }

@@ -38,13 +38,3 @@ void vb_rollback_unwind(struct vb_rollback *rb)
 	rb->cap = 0;
 	errno = saved;
 }
-
-void vb_rollback_clear(struct vb_rollback *rb)
-{
-	for (size_t i = 0; i < rb->n; i++)
-		if (rb->items[i].owned)
-			free(rb->items[i].data);
-	free(rb->items);
-	rb->items = NULL;
-	rb->n = rb->cap = 0;
-}

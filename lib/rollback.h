@@ -23,7 +23,5 @@ struct vb_rollback {
  * can treat the step as failed and rolled back. */
 int vb_rollback_push(struct vb_rollback *rb, vb_undo_fn fn, void *data, bool owned);
 void vb_rollback_unwind(struct vb_rollback *rb);
-/* Forgets every record without running it (success path hand-over). */
-void vb_rollback_clear(struct vb_rollback *rb);
 
 #endif

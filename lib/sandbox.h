@@ -94,11 +94,6 @@ struct vb_child {
 	pid_t parent_pid;   /* for --die-with-parent's race check */
 };
 
-/* Records a failure in c->ce; returns -error (or -EIO when error is 0). */
-int vb_child_fail(struct vb_child *c, int stage, int op_index, int what, int arg, int error);
-/* Records a module's vb_error as the child's failure. */
-int vb_child_fail_err(struct vb_child *c, const vb_error *err, int error);
-
 /* lib/mount.c: prepare the base tmpfs and pivot into it (old root at
  * /oldroot, new root at /newroot), apply the ops, then make /newroot the
  * root and drop /oldroot. */

@@ -59,29 +59,6 @@ struct spawn_state {
 	char **argv; /* the command with --argv0 applied (shares strings) */
 };
 
-int vb_child_fail(struct vb_child *c, int stage, int op_index, int what, int arg, int error)
-{
-	if (error <= 0)
-		error = EIO;
-	c->ce.error = error;
-	c->ce.stage = stage;
-	c->ce.op_index = op_index;
-	c->ce.what = what;
-	c->ce.arg = arg;
-	return -error;
-}
-
-int vb_child_fail_err(struct vb_child *c, const vb_error *err, int error)
-{
-	size_t n = strnlen(err->message, sizeof(c->ce.text) - 1);
-
-	memcpy(c->ce.text, err->message, n);
-	c->ce.text[n] = '\0';
-	c->ce.quiet = err->error == 0;
-	return vb_child_fail(c, err->stage ? err->stage : VB_STAGE_NONE, err->op_index,
-			     VB_FAIL_TEXT, VB_TXT_SETUP, err->error ? err->error : error);
-}
-
 /* ---- the child ------------------------------------------------------------ */
 
 _Noreturn static void child_die(struct spawn_state *st)
@@ -123,7 +100,7 @@ static int set_pdeathsig(struct vb_child *c)
 	if (!c->cfg->die_with_parent)
 		return 0;
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-		return vb_child_fail(c, VB_STAGE_PRIVS, -1, VB_FAIL_TEXT, VB_TXT_PDEATHSIG, errno);
+		return vb_child_fail(c, VB_STAGE_PRIVS, -1, errno, "prctl");
 	/* The parent may already be gone: then the signal never comes. */
 	if (getppid() != c->parent_pid)
 		_exit(1);
@@ -138,7 +115,8 @@ static int choose_cwd(struct spawn_state *st)
 
 	if (cfg->chdir_path) {
 		if (chdir(cfg->chdir_path) < 0)
-			return vb_child_fail(c, VB_STAGE_EXEC, -1, VB_FAIL_CHDIR, 0, errno);
+			return vb_child_fail(c, VB_STAGE_EXEC, -1, errno, "Can't chdir to %s",
+					     cfg->chdir_path);
 		cwd = cfg->chdir_path;
 	} else if (st->cwd[0] && chdir(st->cwd) == 0) {
 		cwd = st->cwd;
@@ -151,8 +129,7 @@ static int choose_cwd(struct spawn_state *st)
 		if (home && chdir(home) == 0)
 			cwd = home;
 		else if (chdir("/") < 0)
-			return vb_child_fail(c, VB_STAGE_EXEC, -1, VB_FAIL_TEXT, VB_TXT_CHDIR_ROOT,
-					     errno);
+			return vb_child_fail(c, VB_STAGE_EXEC, -1, errno, "chdir /");
 	}
 	snprintf(c->pwd_buf, sizeof(c->pwd_buf), "PWD=%s", cwd);
 	st->envp[c->pwd_index] = c->pwd_buf;
@@ -168,10 +145,11 @@ static int take_locks(struct vb_child *c)
 		int fd = open(cfg->lock_files[i], O_RDONLY | O_CLOEXEC);
 
 		if (fd < 0)
-			return vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_LOCK_OPEN, (int)i,
-					     errno);
+			return vb_child_fail(c, VB_STAGE_MOUNT, -1, errno,
+					     "Unable to open lock file %s", cfg->lock_files[i]);
 		if (fcntl(fd, F_SETLK, &l) < 0)
-			return vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_LOCK, (int)i, errno);
+			return vb_child_fail(c, VB_STAGE_MOUNT, -1, errno, "Unable to lock file %s",
+					     cfg->lock_files[i]);
 		c->lock_fds[c->n_lock_fds++] = fd;
 	}
 	return 0;
@@ -206,8 +184,7 @@ _Noreturn static void run_child(struct spawn_state *st)
 		_exit(1);
 	(void)close(st->go[0]);
 	if (vb_fault("child-go") < 0)
-		CHILD_TRY(st,
-			  vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_TEXT, VB_TXT_SETUP, EIO));
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_MOUNT, -1, EIO, "setup failed"));
 	if (cfg->userns_block_fd >= 0) {
 		(void)read_one_byte(cfg->userns_block_fd);
 		(void)close(cfg->userns_block_fd);
@@ -217,15 +194,14 @@ _Noreturn static void run_child(struct spawn_state *st)
 	if (cfg->setuid_net && (setresgid((gid_t)-1, (gid_t)-1, getegid()) < 0 ||
 				setresuid((uid_t)-1, (uid_t)-1, geteuid()) < 0))
 		CHILD_TRY(st,
-			  vb_child_fail(c, VB_STAGE_PRIVS, -1, VB_FAIL_TEXT, VB_TXT_SETUID, errno));
+			  vb_child_fail(c, VB_STAGE_PRIVS, -1, errno, "unable to switch to uid"));
 
 	if ((c->ns & VB_NS_NET) && !cfg->net && ns_loopback_up() < 0)
-		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_NETWORK, -1, VB_FAIL_TEXT, VB_TXT_LOOPBACK,
-					    errno));
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_NETWORK, -1, errno,
+					    "loopback: Failed RTM_NEWLINK"));
 	c->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (c->proc_fd < 0)
-		CHILD_TRY(st,
-			  vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_TEXT, VB_TXT_PROC, errno));
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_MOUNT, -1, errno, "Can't open /proc"));
 
 	CHILD_TRY(st, mnt_enter_base(c));
 	CHILD_TRY(st, mnt_apply_ops(c));
@@ -233,27 +209,29 @@ _Noreturn static void run_child(struct spawn_state *st)
 		CHILD_TRY(st, vb_child_fail_err(c, &err, EIO));
 	/* Never the host's name, whatever the config says (bwrap's guard). */
 	if (cfg->hostname && !(c->ns & VB_NS_UTS))
-		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_TEXT,
-					    VB_TXT_HOSTNAME_HOST, EPERM));
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_MOUNT, -1, EPERM,
+					    "Refusing to set hostname in original namespace"));
 	if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
-		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_HOSTNAME, 0, errno));
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_MOUNT, -1, errno,
+					    "Can't set hostname to %s", cfg->hostname));
 	CHILD_TRY(st, mnt_enter_newroot(c));
 	sup_mark(c->sb, VB_SUP_MOUNTS);
 	if (vb_fault("child-newroot") < 0)
-		CHILD_TRY(st,
-			  vb_child_fail(c, VB_STAGE_MOUNT, -1, VB_FAIL_TEXT, VB_TXT_PIVOT, EIO));
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_MOUNT, -1, EIO, "pivot_root"));
 	CHILD_TRY(st, take_locks(c));
 
 	if (cfg->userns2_fd >= 0 && setns(cfg->userns2_fd, CLONE_NEWUSER) < 0)
-		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, VB_FAIL_TEXT, VB_TXT_USERNS2,
-					    errno));
+		CHILD_TRY(st,
+			  vb_child_fail(c, VB_STAGE_PRIVS, -1, errno, "Setting userns2 failed"));
 	if (cfg->disable_userns &&
 	    ns_disable_userns(c->proc_fd, c->sandbox_uid, c->sandbox_gid) < 0)
-		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, VB_FAIL_TEXT,
-					    VB_TXT_DISABLE_USERNS, errno));
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, errno,
+					    "sysctl user.max_user_namespaces = 1"));
 	if (cfg->assert_userns_disabled && unshare(CLONE_NEWUSER) == 0)
-		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, VB_FAIL_TEXT,
-					    VB_TXT_USERNS_NOT_DISABLED, EPERM));
+		CHILD_TRY(st,
+			  vb_child_fail(
+				  c, VB_STAGE_PRIVS, -1, EPERM,
+				  "creation of new user namespaces was not disabled as requested"));
 
 	/* bwrap's rule for when an init process is needed. */
 	need_init = !cfg->as_pid_1 &&
@@ -270,8 +248,8 @@ _Noreturn static void run_child(struct spawn_state *st)
 		if (pid == 0 && dumpable > 0)
 			(void)prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
 		if (pid < 0)
-			CHILD_TRY(st, vb_child_fail(c, VB_STAGE_EXEC, -1, VB_FAIL_TEXT,
-						    VB_TXT_FORK_PID1, errno));
+			CHILD_TRY(st, vb_child_fail(c, VB_STAGE_EXEC, -1, errno,
+						    "Can't fork for pid 1"));
 		if (pid > 0) {
 			/* Only the command reports; its exec closes the pipe. */
 			(void)close(st->err[1]);
@@ -286,10 +264,9 @@ _Noreturn static void run_child(struct spawn_state *st)
 	}
 
 	if (cfg->new_session && setsid() < 0)
-		CHILD_TRY(st,
-			  vb_child_fail(c, VB_STAGE_EXEC, -1, VB_FAIL_TEXT, VB_TXT_SETSID, errno));
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_EXEC, -1, errno, "setsid"));
 	if (vb_fault("child-caps") < 0)
-		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, VB_FAIL_TEXT, VB_TXT_CAPS, EIO));
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, EIO, "capset failed"));
 	CHILD_TRY(st, caps_drop_privileges(c, true));
 	/* A credential change clears the parent-death signal. */
 	CHILD_TRY(st, set_pdeathsig(c));
@@ -297,16 +274,20 @@ _Noreturn static void run_child(struct spawn_state *st)
 	if (sup_apply_child(c->sb, &err) < 0 || pty_child(c->sb, &err) < 0)
 		CHILD_TRY(st, vb_child_fail_err(c, &err, EIO));
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, VB_FAIL_TEXT,
-					    VB_TXT_NO_NEW_PRIVS, errno));
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, errno,
+					    "prctl(PR_SET_NO_NEW_PRIVS) failed"));
 	if (cfg->block_fd >= 0)
 		(void)read_one_byte(cfg->block_fd);
 	/* --exec-label: the kernel interface setexeccon() uses, without its
 	 * allocation. */
-	if (cfg->exec_label &&
-	    vb_write_file_at(c->proc_fd, "thread-self/attr/exec", cfg->exec_label) < 0)
-		CHILD_TRY(st,
-			  vb_child_fail(c, VB_STAGE_EXEC, -1, VB_FAIL_TEXT, VB_TXT_SETUP, errno));
+	if (cfg->exec_label) {
+		int r = vb_write_file_at(c->proc_fd, "thread-self/attr/exec", cfg->exec_label);
+
+		/* bwrap's words for a label the kernel refused. */
+		if (r < 0)
+			CHILD_TRY(st, vb_child_fail(c, VB_STAGE_EXEC, -1, -r, "label_exec %s",
+						    cfg->argv[0]));
+	}
 	close_config_fds(cfg);
 	if (c->proc_fd >= 0)
 		(void)close(c->proc_fd);
@@ -317,7 +298,7 @@ _Noreturn static void run_child(struct spawn_state *st)
 
 	environ = st->envp;
 	execvp(cfg->argv[0], st->argv);
-	(void)vb_child_fail(c, VB_STAGE_EXEC, -1, VB_FAIL_EXEC, 0, errno);
+	(void)vb_child_fail(c, VB_STAGE_EXEC, -1, errno, "execvp %s", cfg->argv[0]);
 	child_die(st);
 }
 
@@ -680,10 +661,8 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 	do
 		n = read(st->err[0], &ce, sizeof(ce));
 	while (n < 0 && errno == EINTR);
-	if (n == (ssize_t)sizeof(ce)) {
-		vb_child_error_format(cfg, &ce, err);
-		return -ce.error;
-	}
+	if (n == (ssize_t)sizeof(ce))
+		return vb_child_error_take(&ce, err);
 	if (n != 0) {
 		/* A short record: the child died mid-write. */
 		return vb_err(err, VB_STAGE_EXEC, -1, EPIPE, "Can't read from child");

@@ -16,9 +16,9 @@ fi
 out=$(mktemp -d /tmp/vb-fuzz.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 # shellcheck disable=SC2046
-if clang -g -O1 -fsanitize=fuzzer,address -DVB_LIBFUZZER -I"$src/lib" -I"$build" \
+if clang -g -O1 -fsanitize=fuzzer,address -DVB_LIBFUZZER -I"$src/lib" -I"$src/lib/net" -I"$build" \
 	-include "$build/config.h" $(pkg-config --cflags libmnl) \
-	"$src/tests/fuzz-netlink.c" "$src/lib/netlink.c" $(pkg-config --libs libmnl) \
+	"$src/tests/fuzz-netlink.c" "$src/lib/net/netlink.c" $(pkg-config --libs libmnl) \
 	-o "$out/fuzz" 2>"$out/cc.log"; then
 	echo "ok 1 - build libFuzzer target"
 else
