@@ -47,19 +47,29 @@ static inline void closep(int *fd)
 /* Caps that keep hostile input bounded (house style). */
 #define VB_MAX_ARGS 9000
 #define VB_MAX_OPS 8192
-#define VB_MAX_STRING 4096
+/* One argument: the kernel's MAX_ARG_STRLEN, the longest argument execve()
+ * passes, so that every argument of a command line fits (bwrap has no cap
+ * of its own; a long --setenv value is fine there too). */
+#define VB_MAX_STRING 131072
+/* A path, or a label: what the kernel takes (PATH_MAX). */
+#define VB_MAX_PATH 4096
 
 /* ---- small helpers (lib/util.c) ----------------------------------------- */
 
-/* write()/read() the whole buffer, retrying on EINTR.  -errno or -EPIPE on
- * a short read at EOF. */
+/* write() the whole buffer, retrying on EINTR.  -errno, -EPIPE when the
+ * reader is gone. */
 int vb_write_all(int fd, const void *buf, size_t len);
-int vb_read_all(int fd, void *buf, size_t len);
 /* Reads a whole fd into a NUL-terminated malloc'ed buffer. */
 int vb_read_fd(int fd, char **ret_buf, size_t *ret_len);
 /* Writes a string to a file (path relative to dirfd), O_CLOEXEC. */
 int vb_write_file_at(int dirfd, const char *path, const char *data);
+/* strdup() of at most VB_MAX_STRING (a path: VB_MAX_PATH) bytes; NULL
+ * beyond, or on ENOMEM. */
 char *vb_strdup_checked(const char *s);
+char *vb_strdup_path(const char *s);
+/* open() with the rights of the caller's real uid and gid (setuid mode: the
+ * fs ids only, for the one call).  Returns the fd or -errno. */
+int vb_open_as_caller(const char *path, int flags);
 
 /* ---- parsers (lib/parse.c; the public ones are in voidbox.h) ------------ */
 

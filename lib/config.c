@@ -136,7 +136,7 @@ static int option_end(vb_config *cfg, unsigned flags, vb_error *err)
 	return 0;
 }
 
-int vb_config_option(vb_config *cfg, vb_error *err)
+VB_EXPORT int vb_config_option_end(vb_config *cfg, vb_error *err)
 {
 	if (!cfg)
 		return CFG_ERR(err, "invalid argument");
@@ -153,17 +153,19 @@ int vb_config_option(vb_config *cfg, vb_error *err)
 			return _r;                               \
 	} while (0)
 
-/* Replaces *field with a copy of value (bounded by VB_MAX_STRING). */
-static int set_string(char **field, const char *value, vb_error *err)
+/* Replaces *field with a copy of value (bounded by VB_MAX_STRING, or
+ * VB_MAX_PATH for a path or a label). */
+static int set_string(char **field, const char *value, bool path, vb_error *err)
 {
+	size_t max = path ? VB_MAX_PATH : VB_MAX_STRING;
 	char *copy;
 
 	if (!value)
 		return CFG_ERR(err, "invalid argument");
-	copy = vb_strdup_checked(value);
+	copy = path ? vb_strdup_path(value) : vb_strdup_checked(value);
 	if (!copy)
 		return vb_err(err, VB_STAGE_CONFIG, -1,
-			      strlen(value) >= VB_MAX_STRING ? E2BIG : ENOMEM,
+			      strlen(value) >= max ? (path ? ENAMETOOLONG : E2BIG) : ENOMEM,
 			      "Argument too long or out of memory");
 	free(*field);
 	*field = copy;
@@ -285,34 +287,34 @@ VB_EXPORT int vb_config_set_gid(vb_config *cfg, gid_t gid, vb_error *err)
 
 /* A string option that bwrap lets be repeated with a warning. */
 static int set_last_string(vb_config *cfg, char **field, const char *option, const char *value,
-			   vb_error *err)
+			   bool path, vb_error *err)
 {
 	if (!value)
 		return CFG_ERR(err, "%s takes an argument", option);
 	OPTION_END(cfg, err);
 	if (*field)
 		warn_only_last(cfg, option);
-	return set_string(field, value, err);
+	return set_string(field, value, path, err);
 }
 
 VB_EXPORT int vb_config_set_hostname(vb_config *cfg, const char *hostname, vb_error *err)
 {
-	return set_last_string(cfg, cfg ? &cfg->hostname : NULL, "--hostname", hostname, err);
+	return set_last_string(cfg, cfg ? &cfg->hostname : NULL, "--hostname", hostname, false, err);
 }
 
 VB_EXPORT int vb_config_set_chdir(vb_config *cfg, const char *path, vb_error *err)
 {
-	return set_last_string(cfg, cfg ? &cfg->chdir_path : NULL, "--chdir", path, err);
+	return set_last_string(cfg, cfg ? &cfg->chdir_path : NULL, "--chdir", path, true, err);
 }
 
 VB_EXPORT int vb_config_set_exec_label(vb_config *cfg, const char *label, vb_error *err)
 {
-	return set_last_string(cfg, cfg ? &cfg->exec_label : NULL, "--exec-label", label, err);
+	return set_last_string(cfg, cfg ? &cfg->exec_label : NULL, "--exec-label", label, true, err);
 }
 
 VB_EXPORT int vb_config_set_file_label(vb_config *cfg, const char *label, vb_error *err)
 {
-	return set_last_string(cfg, cfg ? &cfg->file_label : NULL, "--file-label", label, err);
+	return set_last_string(cfg, cfg ? &cfg->file_label : NULL, "--file-label", label, true, err);
 }
 
 VB_EXPORT int vb_config_set_argv0(vb_config *cfg, const char *argv0, vb_error *err)
@@ -322,7 +324,7 @@ VB_EXPORT int vb_config_set_argv0(vb_config *cfg, const char *argv0, vb_error *e
 	if (cfg && cfg->argv0)
 		return CFG_ERR(err, "--argv0 used multiple times");
 	OPTION_END(cfg, err);
-	return set_string(&cfg->argv0, argv0, err);
+	return set_string(&cfg->argv0, argv0, false, err);
 }
 
 /* bwrap edits its own environment while parsing, so a name setenv(3)
@@ -438,13 +440,14 @@ static int op_append(vb_config *cfg, enum vb_op_type type, const char *src, cons
 		return r;
 	if (cfg->n_ops >= VB_MAX_OPS)
 		return CFG_ERR(err, "Exceeded maximum number of arguments %u", VB_MAX_OPS);
-	if ((src && !(s = vb_strdup_checked(src))) || (dst && !(d = vb_strdup_checked(dst))) ||
-	    (workdir && !(w = vb_strdup_checked(workdir))))
+	/* --symlink's target is a path too: the kernel's cap for both. */
+	if ((src && !(s = vb_strdup_path(src))) || (dst && !(d = vb_strdup_path(dst))) ||
+	    (workdir && !(w = vb_strdup_path(workdir))))
 		return vb_err(err, VB_STAGE_CONFIG, -1,
-			      (src && strlen(src) >= VB_MAX_STRING) ||
-					      (dst && strlen(dst) >= VB_MAX_STRING) ||
-					      (workdir && strlen(workdir) >= VB_MAX_STRING)
-				      ? E2BIG
+			      (src && strlen(src) >= VB_MAX_PATH) ||
+					      (dst && strlen(dst) >= VB_MAX_PATH) ||
+					      (workdir && strlen(workdir) >= VB_MAX_PATH)
+				      ? ENAMETOOLONG
 				      : ENOMEM,
 			      "Argument too long or out of memory");
 	if (cfg->n_ops == cfg->cap_ops) {
@@ -649,8 +652,8 @@ VB_EXPORT int vb_config_add_lock_file(vb_config *cfg, const char *path, vb_error
 	OPTION_END(cfg, err);
 	if (cfg->n_lock_files >= VB_MAX_LOCK_FILES)
 		return CFG_ERR(err, "Too many --lock-file options (at most %d)", VB_MAX_LOCK_FILES);
-	if (!(copy = vb_strdup_checked(path)))
-		return vb_err(err, VB_STAGE_CONFIG, -1, E2BIG,
+	if (!(copy = vb_strdup_path(path)))
+		return vb_err(err, VB_STAGE_CONFIG, -1, ENAMETOOLONG,
 			      "Argument too long or out of memory");
 	l = realloc(cfg->lock_files, (cfg->n_lock_files + 1) * sizeof(*l));
 	if (!l)

@@ -111,11 +111,9 @@ struct vb_config {
 void vb_log(const vb_config *cfg, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* bwrap's checks at the end of every option (lib/config.c): refuses a
- * pending --perms/--size or a dangling --overlay-src with bwrap's message.
- * A module's vb_config_* setter calls it first, so that e.g. "--perms 0700
- * --memory 1G" fails like "--perms 0700 --new-session". */
-int vb_config_option(vb_config *cfg, vb_error *err);
+/* vb_config_option_end() (voidbox.h): a module's vb_config_* setter calls
+ * it first, so that e.g. "--perms 0700 --memory 1G" fails like "--perms
+ * 0700 --new-session". */
 
 /* Name of an op type as its flag ("--ro-bind"), for messages. */
 const char *vb_op_flag(enum vb_op_type type);

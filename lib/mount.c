@@ -767,7 +767,7 @@ static int apply_op(struct vb_child *c, size_t i)
 	case VB_OP_DEV:
 		return mount_dev(c, idx, rel);
 	case VB_OP_TMPFS: {
-		char opts[VB_MAX_STRING + 128];
+		char opts[VB_MAX_PATH + 128]; /* mode, size and --file-label */
 		int n;
 
 		if ((r = nr_ensure_dir(c, rel, 0755)) < 0 ||

@@ -75,11 +75,6 @@ pid_t ns_clone(unsigned long flags, int cgroup_fd, int *ret_pidfd)
 	return (pid_t)pid;
 }
 
-static int write_proc_file(int dirfd, const char *name, const char *data)
-{
-	return vb_write_file_at(dirfd, name, data);
-}
-
 /* Maps the sandbox's uid/gid to the caller's: one line each, the only map
  * an unprivileged user may write, and all bwrap ever writes. */
 int ns_write_id_maps(pid_t pid, uid_t sandbox_uid, uid_t real_uid, gid_t sandbox_gid,
@@ -94,16 +89,16 @@ int ns_write_id_maps(pid_t pid, uid_t sandbox_uid, uid_t real_uid, gid_t sandbox
 	if (dirfd < 0)
 		return -errno;
 	snprintf(line, sizeof(line), "%u %u 1\n", (unsigned)sandbox_uid, (unsigned)real_uid);
-	r = write_proc_file(dirfd, "uid_map", line);
+	r = vb_write_file_at(dirfd, "uid_map", line);
 	if (r < 0)
 		return r;
 	if (deny_setgroups) {
-		r = write_proc_file(dirfd, "setgroups", "deny\n");
+		r = vb_write_file_at(dirfd, "setgroups", "deny\n");
 		if (r < 0 && r != -ENOENT)
 			return r;
 	}
 	snprintf(line, sizeof(line), "%u %u 1\n", (unsigned)sandbox_gid, (unsigned)real_gid);
-	return write_proc_file(dirfd, "gid_map", line);
+	return vb_write_file_at(dirfd, "gid_map", line);
 }
 
 /* Brings lo up, as bwrap does for --unshare-net: a fresh network namespace

@@ -4,7 +4,10 @@
  * --args data (NUL-separated, as bwrap) and profile text (one argument a
  * line, '#' comments).
  */
-#include "base.h"
+#include <fcntl.h>
+#include <stdio.h>
+
+#include "errors.h"
 
 /* A shell that works on a merged-/usr Debian: read-only /usr, the usual
  * symlinks, the /etc a shell and the dynamic loader want, fresh /proc,
@@ -51,15 +54,24 @@ static const char profile_host_ro[] = "# voidbox built-in profile: host-ro\n"
 				      "--dev\n/dev\n"
 				      "--tmpfs\n/tmp\n";
 
+static const struct {
+	const char *name, *text;
+} builtins[] = {
+	{ "minimal", profile_minimal },
+	{ "host-ro", profile_host_ro },
+};
+
 VB_EXPORT const char *vb_profile_builtin(const char *name)
 {
-	if (!name)
-		return NULL;
-	if (strcmp(name, "minimal") == 0)
-		return profile_minimal;
-	if (strcmp(name, "host-ro") == 0)
-		return profile_host_ro;
+	for (size_t i = 0; name && i < ARRAY_SIZE(builtins); i++)
+		if (strcmp(name, builtins[i].name) == 0)
+			return builtins[i].text;
 	return NULL;
+}
+
+VB_EXPORT const char *vb_profile_builtin_name(size_t i)
+{
+	return i < ARRAY_SIZE(builtins) ? builtins[i].name : NULL;
 }
 
 static int strv_push(char ***v, int *n, int *cap, const char *s, size_t len)
@@ -137,5 +149,61 @@ VB_EXPORT int vb_args_parse(const char *data, size_t len, char ***ret_argv, int 
 	*ret_argv = v;
 	if (ret_argc)
 		*ret_argc = n;
+	return 0;
+}
+
+VB_EXPORT int vb_profile_load(const char *name, char ***ret_argv, int *ret_argc, vb_error *err)
+{
+	_cleanup_free_ char *buf = NULL;
+	const char *text;
+	size_t len = 0;
+	int fd, r;
+
+	if (!name || !ret_argv)
+		return vb_err(err, VB_STAGE_CONFIG, -1, EINVAL, "invalid argument");
+	text = vb_profile_builtin(name);
+	if (!text) {
+		fd = vb_open_as_caller(name, O_RDONLY);
+		if (fd < 0 && fd != -ENOENT)
+			return vb_err(err, VB_STAGE_CONFIG, -1, -fd, "Can't open profile %s", name);
+		if (fd < 0) {
+			char names[128] = "";
+			size_t n = 0;
+
+			for (size_t i = 0; i < ARRAY_SIZE(builtins) && n < sizeof(names); i++)
+				n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s",
+						      i ? ", " : "", builtins[i].name);
+			return vb_err(
+				err, VB_STAGE_CONFIG, -1, 0,
+				"Can't open profile %s: No such file, nor a built-in profile (%s)",
+				name, names);
+		}
+		r = vb_read_fd(fd, &buf, &len);
+		(void)close(fd);
+		if (r < 0)
+			return vb_err(err, VB_STAGE_CONFIG, -1, -r, "Can't read profile %s", name);
+		if (strlen(buf) != len)
+			return vb_err(err, VB_STAGE_CONFIG, -1, EINVAL, "Can't parse profile %s",
+				      name);
+		text = buf;
+	}
+	r = vb_profile_parse(text, ret_argv, ret_argc);
+	if (r < 0)
+		return vb_err(err, VB_STAGE_CONFIG, -1, -r, "Can't parse profile %s", name);
+	return 0;
+}
+
+VB_EXPORT int vb_args_read(int fd, char ***ret_argv, int *ret_argc, vb_error *err)
+{
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int r;
+
+	r = vb_read_fd(fd, &data, &len);
+	if (r < 0)
+		return vb_err(err, VB_STAGE_CONFIG, -1, -r, "Can't read --args data");
+	r = vb_args_parse(data, len, ret_argv, ret_argc);
+	if (r < 0)
+		return vb_err(err, VB_STAGE_CONFIG, -1, -r, "Can't read --args data");
 	return 0;
 }

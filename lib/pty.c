@@ -31,7 +31,7 @@ VB_EXPORT int vb_config_pty(vb_config *cfg, vb_error *err)
 
 	if (!cfg)
 		return vb_err(err, VB_STAGE_CONFIG, -1, EINVAL, "Invalid argument");
-	r = vb_config_option(cfg, err);
+	r = vb_config_option_end(cfg, err);
 	if (r < 0)
 		return r;
 	cfg->pty = true;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <sys/fsuid.h>
 
 #include "base.h"
 
@@ -9,26 +10,6 @@ int vb_write_all(int fd, const void *buf, size_t len)
 
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -EPIPE;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-int vb_read_all(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-
-	while (len > 0) {
-		ssize_t n = read(fd, p, len);
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -95,4 +76,35 @@ char *vb_strdup_checked(const char *s)
 	if (!s || strlen(s) >= VB_MAX_STRING)
 		return NULL;
 	return strdup(s);
+}
+
+char *vb_strdup_path(const char *s)
+{
+	if (!s || strlen(s) >= VB_MAX_PATH)
+		return NULL;
+	return strdup(s);
+}
+
+int vb_open_as_caller(const char *path, int flags)
+{
+	bool switch_ids = getuid() != geteuid() || getgid() != getegid();
+	uid_t fsuid = 0;
+	gid_t fsgid = 0;
+	int fd, e;
+
+	/* The fs ids only: a change from 0 drops the DAC-overriding
+	 * capabilities from the effective set for as long, and touches
+	 * nothing else of the process.  Put back as they were. */
+	if (switch_ids) {
+		fsgid = (gid_t)setfsgid(getgid());
+		fsuid = (uid_t)setfsuid(getuid());
+	}
+	fd = open(path, flags | O_CLOEXEC | O_NOCTTY);
+	e = errno;
+	if (switch_ids) {
+		(void)setfsuid(fsuid);
+		(void)setfsgid(fsgid);
+	}
+	errno = e;
+	return fd < 0 ? -e : fd;
 }

@@ -191,6 +191,13 @@ int vb_config_set_file_label(vb_config *cfg, const char *label, vb_error *err);
 int vb_config_set_argv0(vb_config *cfg, const char *argv0, vb_error *err);
 int vb_config_set_command(vb_config *cfg, int argc, char *const argv[], vb_error *err);
 
+/* bwrap's checks at the end of each option, for an option of the caller's
+ * own that makes no other call here (vb's --args, --profile,
+ * --level-prefix): no --perms or --size, and no --overlay-src, left waiting
+ * for the op it belongs to.  Every setter above makes the same checks
+ * first.  -EINVAL with bwrap's message. */
+int vb_config_option_end(vb_config *cfg, vb_error *err);
+
 /* Checks the whole configuration against the rules bwrap applies once all
  * arguments are read (and the setuid rules when running setuid).  Called by
  * vb_spawn(); exposed so a caller can reject input early.  Nothing is
@@ -200,13 +207,25 @@ int vb_config_validate(vb_config *cfg, vb_error *err);
 /* ---- built-in profiles ------------------------------------------------- */
 
 /* Returns the text of the built-in profile NAME (one argument a line, '#'
- * comments, the format --args reads), or NULL when there is none. */
+ * comments), or NULL when there is none. */
 const char *vb_profile_builtin(const char *name);
+/* The name of the i-th built-in profile, NULL past the last. */
+const char *vb_profile_builtin_name(size_t i);
+/* --profile NAME|FILE: the built-in profile NAME, else the file NAME read
+ * with the rights of the caller's real uid (also when vb runs setuid),
+ * split into arguments as vb_profile_parse() does.  *ret_argv is the
+ * caller's (vb_strv_free()).  -errno with err filled: a NAME that is
+ * neither lists the built-in profiles; a file that is not text is -EINVAL. */
+int vb_profile_load(const char *name, char ***ret_argv, int *ret_argc, vb_error *err);
 /* Splits profile text into arguments.  *ret_argv is a NULL-terminated array
  * the caller frees with vb_strv_free().  -EINVAL on a malformed line. */
 int vb_profile_parse(const char *text, char ***ret_argv, int *ret_argc);
-/* Splits --args data (NUL-separated) into arguments, as bwrap does. */
+/* Splits --args data (NUL-separated) into arguments, as bwrap does.
+ * -E2BIG beyond 9000 arguments (bwrap's cap), -ENOMEM. */
 int vb_args_parse(const char *data, size_t len, char ***ret_argv, int *ret_argc);
+/* --args FD: reads fd to its end (the fd stays the caller's) and splits it
+ * with vb_args_parse().  -errno with err filled ("Can't read --args data"). */
+int vb_args_read(int fd, char ***ret_argv, int *ret_argc, vb_error *err);
 char **vb_strv_free(char **strv);
 
 /* ---- running ----------------------------------------------------------- */

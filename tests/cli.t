@@ -411,10 +411,12 @@ t_level_prefix() {
 	expect_rc 1 && expect_err "<3>bwrap: --perms must be followed by an option that creates a file"
 }
 mcase "--level-prefix: <4> warnings, <3> errors" t_level_prefix
+# bwrap sets the prefix, then makes its end-of-option checks: the refusal
+# already has its <3>.
 t_level_prefix_pending() {
 	vb_only || return 77
-	expect_vb "$1" "--perms must be followed by an option that creates a file" \
-		--perms 0700 --level-prefix --dir /x true
+	pair_run vb "$1" --perms 0700 --level-prefix --dir /x true
+	expect_rc 1 && expect_err "<3>bwrap: --perms must be followed by an option that creates a file"
 }
 mcase "--level-prefix is an option: a --perms before it is refused" t_level_prefix_pending
 
@@ -454,5 +456,49 @@ t_profile_command() {
 	expect_vb "$1" "--profile $f: unexpected argument 'true' (only options belong in a profile)" --profile "$f" true
 }
 mcase "--profile FILE with a command in it is refused" t_profile_command root
+
+t_profile_unknown() {
+	vb_only || return 77
+	expect_vb "$1" "Can't open profile bogus: No such file, nor a built-in profile (minimal, host-ro)" \
+		--profile bogus true
+}
+mcase "--profile NAME that is neither a file nor built in: the message names the built-in ones" t_profile_unknown
+t_profile_nested() {
+	vb_only || return 77
+	local d
+	d=$(mkw profn)
+	printf -- '--profile\nhost-ro\n--setenv\nINNER\nyes\n' >"$d/outer"
+	printf -- '--profile\n%s/loop\n' "$d" >"$d/loop"
+	chmod 644 "$d/outer" "$d/loop"
+	pair_run vb "$1" --profile "$d/outer" sh -c 'echo "$INNER"; test -e /proc/self && echo proc'
+	expect_rc 0 && expect_out "yes
+proc" || return 1
+	expect_vb "$1" "--profile $d/loop: profiles nest at most 8 deep (does one name itself?)" \
+		--profile "$d/loop" true
+}
+mcase "--profile: a profile names another; one that names itself is refused" t_profile_nested
+
+# ---- options that end the run (vb only) ---------------------------------------------
+# They say what they accept (--check-host: --json, before or after it) and
+# refuse what they would ignore.
+t_ends_run() {
+	vb_only || return 77
+	pair_run vb "$1" --json --check-host
+	{ [ "$rc" = 0 ] || [ "$rc" = 1 ]; } && [ -z "$err" ] &&
+		printf '%s' "$out" | "$PY" -c 'import json,sys; json.load(sys.stdin)' ||
+		{ diag "--json --check-host: status $rc, stderr '$err'"; return 1; }
+	expect_vb "$1" "--check-host takes no command (got 'true')" --check-host true || return 1
+	expect_vb "$1" "--check-host cannot be combined with --unshare-all" --check-host --unshare-all || return 1
+	expect_vb "$1" "--json only applies to --check-host" --json --ro-bind / / true || return 1
+	expect_vb "$1" "--seccomp-policy-dump takes no command (got 'true')" --seccomp-policy-dump minimal true || return 1
+	expect_vb "$1" "--net-prune cannot be combined with --check-host" --check-host --net-prune
+}
+mcase "--check-host, --seccomp-policy-dump, --net-prune: what they accept, what they refuse" t_ends_run
+t_help_json() {
+	vb_only || return 77
+	pair_run vb "$1" --help
+	expect_rc 0 && expect_out_like '^    --json +With --check-host'
+}
+mcase "--help lists --json" t_help_json root
 
 done_testing

@@ -207,3 +207,4 @@ complete -c vb -n __vb_in_options -l landlock -d 'Restrict the sandbox to the pa
 complete -c vb -n __vb_in_options -l landlock-scope -x -a 'signal abstract-unix' -d 'Landlock scoping'
 complete -c vb -n __vb_in_options -l pty -d 'Run the command on a private pseudo-terminal'
 complete -c vb -n __vb_in_options -l check-host -d 'Report what this host offers each mode and feature, then exit'
+complete -c vb -n __vb_in_options -l json -d 'With --check-host: the report as one JSON object'

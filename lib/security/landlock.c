@@ -215,7 +215,7 @@ int ll_apply_child(struct vb_sandbox *sb, vb_error *err)
 	const struct vb_sec_config *sec = cfg->sec;
 	struct ll_ruleset_attr attr = { 0 };
 	size_t attr_size = sizeof(uint64_t);
-	char path[VB_MAX_STRING + 8];
+	char path[VB_MAX_PATH + 8];
 	int ruleset, r = 0, abi;
 
 	if (!sec || !sec->landlock || sec->landlock_abi < 1)

@@ -39,7 +39,7 @@ int sec_begin(vb_config *cfg, bool ok, vb_error *err, struct vb_sec_config **ret
 
 	if (!cfg || !ok)
 		return vb_err(err, VB_STAGE_CONFIG, -1, EINVAL, "Invalid argument");
-	r = vb_config_option(cfg, err);
+	r = vb_config_option_end(cfg, err);
 	if (r < 0)
 		return r;
 	*ret = sec_get(cfg);
@@ -498,25 +498,12 @@ static const struct sec_builtin *find_builtin(const char *name)
  * its filesystem ids to the real ones around the open. */
 static int read_policy_file(const char *path, char **ret, vb_error *err)
 {
-	uid_t ruid = getuid(), euid = geteuid();
-	gid_t rgid = getgid(), egid = getegid();
-	bool switch_ids = ruid != euid || rgid != egid;
-	int fd, e, r;
+	int fd = vb_open_as_caller(path, O_RDONLY), r;
 	char *buf = NULL;
 	size_t len = 0;
 
-	if (switch_ids) {
-		(void)setfsgid(rgid);
-		(void)setfsuid(ruid);
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	e = errno;
-	if (switch_ids) {
-		(void)setfsuid(euid);
-		(void)setfsgid(egid);
-	}
 	if (fd < 0)
-		return vb_err(err, VB_STAGE_CONFIG, -1, e, "Can't open seccomp policy %s", path);
+		return vb_err(err, VB_STAGE_CONFIG, -1, -fd, "Can't open seccomp policy %s", path);
 	r = vb_read_fd(fd, &buf, &len);
 	(void)close(fd);
 	if (r < 0)
@@ -595,7 +582,7 @@ VB_EXPORT int vb_config_seccomp_default_action(vb_config *cfg, const char *actio
 
 	if (!cfg || !action)
 		return vb_err(err, VB_STAGE_CONFIG, -1, EINVAL, "Invalid argument");
-	r = vb_config_option(cfg, err);
+	r = vb_config_option_end(cfg, err);
 	if (r < 0)
 		return r;
 	if (parse_action(action, &a, &e) < 0)

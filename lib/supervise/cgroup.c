@@ -55,7 +55,7 @@ static struct vb_cg_config *cg_get(vb_config *cfg)
 	struct vb_cg_config *var;                        \
 	if (!(cfg))                                      \
 		return CFG_ERR(err, "invalid argument"); \
-	if (vb_config_option(cfg, err) < 0)              \
+	if (vb_config_option_end(cfg, err) < 0)              \
 		return -EINVAL;                          \
 	if (!(var = cg_get(cfg)))                        \
 		return vb_err(err, VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory");
