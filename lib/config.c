@@ -70,6 +70,8 @@ VB_EXPORT vb_config *vb_config_free(vb_config *cfg)
 	for (size_t i = 0; i < cfg->n_seccomp_fds; i++)
 		if (cfg->seccomp_fds[i] >= 0)
 			(void)close(cfg->seccomp_fds[i]);
+	if (cfg->info_fd >= 0)
+		(void)close(cfg->info_fd);
 	free(cfg->seccomp_fds);
 	free(cfg->hostname);
 	free(cfg->chdir_path);
@@ -299,7 +301,8 @@ static int set_last_string(vb_config *cfg, char **field, const char *option, con
 
 VB_EXPORT int vb_config_set_hostname(vb_config *cfg, const char *hostname, vb_error *err)
 {
-	return set_last_string(cfg, cfg ? &cfg->hostname : NULL, "--hostname", hostname, false, err);
+	return set_last_string(cfg, cfg ? &cfg->hostname : NULL, "--hostname", hostname, false,
+			       err);
 }
 
 VB_EXPORT int vb_config_set_chdir(vb_config *cfg, const char *path, vb_error *err)
@@ -309,12 +312,14 @@ VB_EXPORT int vb_config_set_chdir(vb_config *cfg, const char *path, vb_error *er
 
 VB_EXPORT int vb_config_set_exec_label(vb_config *cfg, const char *label, vb_error *err)
 {
-	return set_last_string(cfg, cfg ? &cfg->exec_label : NULL, "--exec-label", label, true, err);
+	return set_last_string(cfg, cfg ? &cfg->exec_label : NULL, "--exec-label", label, true,
+			       err);
 }
 
 VB_EXPORT int vb_config_set_file_label(vb_config *cfg, const char *label, vb_error *err)
 {
-	return set_last_string(cfg, cfg ? &cfg->file_label : NULL, "--file-label", label, true, err);
+	return set_last_string(cfg, cfg ? &cfg->file_label : NULL, "--file-label", label, true,
+			       err);
 }
 
 VB_EXPORT int vb_config_set_argv0(vb_config *cfg, const char *argv0, vb_error *err)

@@ -90,21 +90,11 @@ struct vb_config {
 	struct vb_sec_config *sec;
 	struct vb_sup_config *sup;
 
-	/* Set by vb_run(): the outer process forwards catchable signals, and
-	 * keeps them blocked until teardown; the sandbox gets child_sigmask. */
-	bool forward_signals;
-	bool have_child_sigmask;
-	sigset_t child_sigmask;
-
 	/* Derived by vb_config_validate(). */
 	bool validated;
 	bool is_privileged; /* running setuid root: ruid != 0, euid == 0 */
 	uid_t real_uid;
 	gid_t real_gid;
-	/* Setuid with a user namespace and --net bridge: the outer process
-	 * runs as the user with root kept in its saved ids, which only the
-	 * network module takes up again, for its own fixed operations (lib/spawn.c). */
-	bool setuid_net;
 };
 
 /* Logs through the embedder's function, if any. */

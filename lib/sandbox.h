@@ -35,10 +35,22 @@ struct vb_sandbox {
 	size_t n_waiters;
 	bool exited;
 	vb_exit exit;
-	int timed_out, oom;       /* set by the modules that noticed */
-	bool reap_tree;           /* subreaper: kill the command's leftovers at exit */
-	bool has_init;            /* the outer child is vb's PID 1, the command its child */
-	struct timespec start;    /* CLOCK_MONOTONIC at vb_spawn() */
+	int timed_out, oom;    /* set by the modules that noticed */
+	bool reap_tree;        /* subreaper: kill the command's leftovers at exit */
+	bool has_init;         /* the outer child is vb's PID 1, the command its child */
+	struct timespec start; /* CLOCK_MONOTONIC at vb_spawn() */
+	/* The outer process's credentials during the run (setuid mode):
+	 * privileged, root without a user namespace (vb drops it when only
+	 * waiting is left); setuid_net, a user namespace and --net bridge,
+	 * where the effective ids are the user's and root waits in the saved
+	 * ones for lib/net/ alone (net_priv_enter). */
+	bool privileged;
+	bool setuid_net;
+	/* Set by vb_run(): the outer process forwards catchable signals and
+	 * keeps them blocked until teardown; the sandbox gets child_sigmask. */
+	bool forward_signals;
+	bool have_child_sigmask;
+	sigset_t child_sigmask;
 	struct vb_net_state *net; /* lib/net/'s per-sandbox state, or NULL */
 	struct vb_pty_state *pty; /* lib/pty.c's, or NULL */
 	struct vb_cg_state *cg;   /* lib/supervise/cgroup.c's, or NULL */
@@ -54,6 +66,14 @@ struct vb_sandbox {
  * function when log is set, and kept for the runtime_init_warnings event. */
 void vb_sandbox_warn(struct vb_sandbox *sb, bool log, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* vb_spawn() for vb_run(), which acts for the whole process (lib/wait.c). */
+struct spawn_opts {
+	bool forward_signals;
+	bool have_child_sigmask;
+	sigset_t child_sigmask;
+};
+int spawn_sandbox(vb_config *cfg, const struct spawn_opts *opts, vb_sandbox **ret, vb_error *err);
 
 /* Registers a waiter for the wait loop (lib/wait.c); -ENOSPC when full. */
 static inline int vb_sandbox_add_waiter(struct vb_sandbox *sb, int fd, short events,

@@ -169,8 +169,8 @@ _Noreturn static void run_child(struct spawn_state *st)
 	bool need_init;
 
 	vb_fault_child();
-	if (cfg->have_child_sigmask)
-		(void)sigprocmask(SIG_SETMASK, &cfg->child_sigmask, NULL);
+	if (c->sb->have_child_sigmask)
+		(void)sigprocmask(SIG_SETMASK, &c->sb->child_sigmask, NULL);
 	(void)close(st->go[1]);
 	(void)close(st->err[0]);
 	/* The parent as this process sees it (0 across a new pid namespace).
@@ -191,8 +191,8 @@ _Noreturn static void run_child(struct spawn_state *st)
 	}
 	/* Cloned by a setuid vb that kept root in its saved ids (setuid_net):
 	 * not here.  Our ids are mapped now, so they can be named. */
-	if (cfg->setuid_net && (setresgid((gid_t)-1, (gid_t)-1, getegid()) < 0 ||
-				setresuid((uid_t)-1, (uid_t)-1, geteuid()) < 0))
+	if (c->sb->setuid_net && (setresgid((gid_t)-1, (gid_t)-1, getegid()) < 0 ||
+				  setresuid((uid_t)-1, (uid_t)-1, geteuid()) < 0))
 		CHILD_TRY(st,
 			  vb_child_fail(c, VB_STAGE_PRIVS, -1, errno, "unable to switch to uid"));
 
@@ -464,6 +464,7 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 	    access("/proc/self/ns/cgroup", F_OK) < 0)
 		c->ns &= ~(unsigned)VB_NS_CGROUP;
 
+	sb->privileged = cfg->is_privileged;
 	if (cfg->is_privileged && (c->ns & VB_NS_USER) && net_needs_root(cfg)) {
 		/* Setuid with a user namespace and --net bridge: everything
 		 * runs as the user could run it, the sandbox included, but the
@@ -476,8 +477,8 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 		    setresuid((uid_t)-1, cfg->real_uid, (uid_t)-1) < 0)
 			return vb_err(err, VB_STAGE_PRIVS, -1, errno, "unable to drop privileges");
 		(void)prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-		cfg->is_privileged = false;
-		cfg->setuid_net = true;
+		sb->privileged = false;
+		sb->setuid_net = true;
 	} else if (cfg->is_privileged && (c->ns & VB_NS_USER)) {
 		/* Setuid with a user namespace: nothing needs root, so give it
 		 * up now; the rest runs exactly as the user could run it. */
@@ -486,9 +487,9 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 			return vb_err(err, VB_STAGE_PRIVS, -1, errno, "unable to drop privileges");
 		/* Stay ptrace/proc-writable for our own id-map writes. */
 		(void)prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-		cfg->is_privileged = false;
+		sb->privileged = false;
 	}
-	c->setuid_mode = cfg->is_privileged;
+	c->setuid_mode = sb->privileged;
 	if (c->setuid_mode) {
 		/* User-supplied paths are resolved with the user's rights:
 		 * the kernel checks fsuid/fsgid, and drops the DAC-overriding
@@ -498,7 +499,7 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 	}
 	/* Any credential change (fsuid included) cleared the death signal
 	 * vb_run() asked for; ask again. */
-	if (cfg->die_with_parent && cfg->forward_signals)
+	if (cfg->die_with_parent && sb->forward_signals)
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	c->userns = (c->ns & VB_NS_USER) || cfg->userns_fd >= 0;
 	c->sandbox_uid = cfg->have_uid ? cfg->uid : cfg->real_uid;
@@ -570,7 +571,7 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 	}
 	if (sb->pid == -EPERM || sb->pid == -EINVAL || sb->pid == -ENOSPC || sb->pid == -EUSERS) {
 		if ((c->ns & VB_NS_USER) && (cfg->unshare_try & VB_NS_USER) &&
-		    (host_is_root() || cfg->is_privileged)) {
+		    (host_is_root() || sb->privileged)) {
 			/* --unshare-user-try: go on without one. */
 			c->ns &= ~(unsigned)VB_NS_USER;
 			c->userns = cfg->userns_fd >= 0;
@@ -642,7 +643,7 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 	 * the command ends.  Only now: pasta and other helpers that net setup
 	 * started have already detached to init, and the command has not run
 	 * yet, so nothing could have been orphaned before. */
-	if (cfg->forward_signals && !(c->ns & VB_NS_PID) && cfg->pidns_fd < 0 && !sb->cg &&
+	if (sb->forward_signals && !(c->ns & VB_NS_PID) && cfg->pidns_fd < 0 && !sb->cg &&
 	    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
 		sb->reap_tree = true;
 
@@ -681,13 +682,14 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 		 * leave it so), /proc/<vb>/root would be the host's root and
 		 * ptrace would take over a process outside the sandbox. */
 		(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-		if (cfg->die_with_parent && cfg->forward_signals)
+		sb->privileged = false;
+		if (cfg->die_with_parent && sb->forward_signals)
 			(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	}
 	return 0;
 }
 
-VB_EXPORT int vb_spawn(vb_config *cfg, vb_sandbox **ret, vb_error *err)
+int spawn_sandbox(vb_config *cfg, const struct spawn_opts *opts, vb_sandbox **ret, vb_error *err)
 {
 	struct vb_sandbox *sb;
 	struct spawn_state *st;
@@ -711,6 +713,11 @@ VB_EXPORT int vb_spawn(vb_config *cfg, vb_sandbox **ret, vb_error *err)
 	sb->cfg = cfg;
 	sb->pidfd = -1;
 	sb->cgroup_fd = -1;
+	if (opts) {
+		sb->forward_signals = opts->forward_signals;
+		sb->have_child_sigmask = opts->have_child_sigmask;
+		sb->child_sigmask = opts->child_sigmask;
+	}
 	(void)clock_gettime(CLOCK_MONOTONIC, &sb->start);
 
 	r = spawn_start(sb, st, err);
@@ -725,6 +732,11 @@ VB_EXPORT int vb_spawn(vb_config *cfg, vb_sandbox **ret, vb_error *err)
 	}
 	*ret = sb;
 	return 0;
+}
+
+VB_EXPORT int vb_spawn(vb_config *cfg, vb_sandbox **ret, vb_error *err)
+{
+	return spawn_sandbox(cfg, NULL, ret, err);
 }
 
 VB_EXPORT pid_t vb_sandbox_pid(const vb_sandbox *sb)

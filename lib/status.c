@@ -47,7 +47,7 @@ int status_write_info(struct vb_sandbox *sb, vb_error *err)
 	if (cfg->info_fd >= 0) {
 		r = vb_write_all(cfg->info_fd, pretty, strlen(pretty));
 		/* Closed as bwrap does, so a reader sees EOF while the
-		 * sandbox runs. */
+		 * sandbox runs: the fd is the configuration's (voidbox.h). */
 		(void)close(cfg->info_fd);
 		cfg->info_fd = -1;
 		if (r < 0)

@@ -162,7 +162,11 @@ int vb_config_set_size(vb_config *cfg, uint64_t size, vb_error *err);
 /* --lock-file DEST (taken inside the sandbox, held until it exits),
  * --sync-fd FD, --block-fd FD, --userns-block-fd FD, --info-fd FD,
  * --json-status-fd FD, --seccomp FD, --add-seccomp-fd FD.  The config takes
- * ownership of seccomp fds; the others stay the caller's. */
+ * ownership of the seccomp fds and of the --info-fd fd: vb_spawn() writes
+ * the sandbox's info to it and closes it, as bwrap does, so that a reader
+ * sees EOF while the sandbox runs (a configuration spawned again writes no
+ * second record); vb_config_free() closes what was not used.  The others
+ * stay the caller's. */
 int vb_config_add_lock_file(vb_config *cfg, const char *path, vb_error *err);
 int vb_config_set_sync_fd(vb_config *cfg, int fd, vb_error *err);
 int vb_config_set_block_fd(vb_config *cfg, int fd, vb_error *err);

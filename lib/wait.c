@@ -149,7 +149,7 @@ VB_EXPORT int vb_sandbox_wait(vb_sandbox *sb, vb_exit *ret, vb_error *err)
 			*ret = sb->exit;
 		return 0;
 	}
-	if (cfg->forward_signals) {
+	if (sb->forward_signals) {
 		sigemptyset(&mask);
 		for (size_t i = 0; i < ARRAY_SIZE(outer_forwarded); i++)
 			sigaddset(&mask, outer_forwarded[i]);
@@ -267,6 +267,7 @@ VB_EXPORT int vb_sandbox_wait(vb_sandbox *sb, vb_exit *ret, vb_error *err)
 VB_EXPORT int vb_run(vb_config *cfg, int *ret_status, vb_error *err)
 {
 	vb_sandbox *sb = NULL;
+	struct spawn_opts opts = { .forward_signals = true };
 	vb_exit ex = { 0 };
 	sigset_t mask, old;
 	bool blocked;
@@ -278,7 +279,6 @@ VB_EXPORT int vb_run(vb_config *cfg, int *ret_status, vb_error *err)
 	(void)signal(SIGCHLD, SIG_DFL);
 	if (cfg->die_with_parent)
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	cfg->forward_signals = true;
 	/* The forwarded signals stay blocked from spawn to the end of the
 	 * teardown: a second SIGTERM (timeout(1) signals both vb and its
 	 * group) must not kill vb between the command's end and the removal
@@ -289,10 +289,10 @@ VB_EXPORT int vb_run(vb_config *cfg, int *ret_status, vb_error *err)
 	blocked = sigprocmask(SIG_BLOCK, &mask, &old) == 0;
 	if (blocked) {
 		/* The sandbox starts with the caller's mask, not this one. */
-		cfg->child_sigmask = old;
-		cfg->have_child_sigmask = true;
+		opts.child_sigmask = old;
+		opts.have_child_sigmask = true;
 	}
-	r = vb_spawn(cfg, &sb, err);
+	r = spawn_sandbox(cfg, &opts, &sb, err);
 	if (r == 0) {
 		r = vb_sandbox_wait(sb, &ex, err);
 		sb = vb_sandbox_free(sb);

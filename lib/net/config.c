@@ -32,7 +32,7 @@ static struct vb_net_config *net_get(vb_config *cfg)
 #define NET_GET(cfg, err)                                                                 \
 	({                                                                                \
 		struct vb_net_config *_n;                                                 \
-		int _p = vb_config_option_end(cfg, err);                                      \
+		int _p = vb_config_option_end(cfg, err);                                  \
 		if (_p < 0)                                                               \
 			return _p;                                                        \
 		_n = net_get(cfg);                                                        \

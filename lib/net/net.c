@@ -60,10 +60,9 @@ int net_prepare(struct vb_sandbox *sb, vb_error *err)
 			      "--ip, --mac, --no-nat and --ipv6 need --net bridge");
 	if (net->n_publish && net->mode != NET_MODE_BRIDGE && net->mode != NET_MODE_PASTA)
 		return vb_err(err, VB_STAGE_CONFIG, -1, 0, "--publish needs --net bridge or pasta");
-	if ((cfg->is_privileged || cfg->setuid_net) && (r = net_check_policy(cfg, net, err)) < 0)
+	if (cfg->is_privileged && (r = net_check_policy(cfg, net, err)) < 0)
 		return r;
-	if (net->mode == NET_MODE_BRIDGE && getuid() != 0 && !cfg->is_privileged &&
-	    !cfg->setuid_net)
+	if (net->mode == NET_MODE_BRIDGE && getuid() != 0 && !cfg->is_privileged)
 		return NET_ERR(err, EPERM,
 			       "--net bridge needs root (or vb installed setuid and a "
 			       "grant in %s); use --net pasta as an ordinary user",
@@ -108,9 +107,9 @@ int net_prepare(struct vb_sandbox *sb, vb_error *err)
 				       net->ns_path);
 		return 0;
 	case NET_MODE_BRIDGE:
-		priv = net_priv_enter(cfg);
+		priv = net_priv_enter(sb);
 		r = bridge_prepare(st, err);
-		net_priv_leave(cfg, priv);
+		net_priv_leave(sb, priv);
 		return r;
 	case NET_MODE_PASTA:
 		if (!pasta_find())
@@ -131,9 +130,9 @@ int net_setup_parent(struct vb_sandbox *sb, vb_error *err)
 		return 0;
 	switch (st->net->mode) {
 	case NET_MODE_BRIDGE:
-		priv = net_priv_enter(sb->cfg);
+		priv = net_priv_enter(sb);
 		r = bridge_setup_parent(st, err);
-		net_priv_leave(sb->cfg, priv);
+		net_priv_leave(sb, priv);
 		if (r == 0)
 			bridge_event(st);
 		return r;

@@ -257,15 +257,14 @@ struct net_priv {
 	uid_t fsuid;
 	gid_t fsgid;
 };
-struct net_priv net_priv_enter(const vb_config *cfg);
-void net_priv_leave(const vb_config *cfg, struct net_priv p);
+struct net_priv net_priv_enter(const struct vb_sandbox *sb);
+void net_priv_leave(const struct vb_sandbox *sb, struct net_priv p);
 /* An undo step with the module's privileges. */
-#define WITH_PRIV(st, stmt)                                \
-	do {                                               \
-		const vb_config *_cfg = (st)->sb->cfg;     \
-		struct net_priv _p = net_priv_enter(_cfg); \
-		stmt;                                      \
-		net_priv_leave(_cfg, _p);                  \
+#define WITH_PRIV(st, stmt)                                    \
+	do {                                                   \
+		struct net_priv _p = net_priv_enter((st)->sb); \
+		stmt;                                          \
+		net_priv_leave((st)->sb, _p);                  \
 	} while (0)
 
 /* net/config.c: a name fit for a bridge (also an nft identifier and a

@@ -99,16 +99,16 @@ int net_check_policy(const vb_config *cfg, const struct vb_net_config *net, vb_e
  *     back at once (the capabilities go with the effective uid).
  * Each credential change clears the parent-death signal and dumpability,
  * which the engine set: set again on the way out. */
-struct net_priv net_priv_enter(const vb_config *cfg)
+struct net_priv net_priv_enter(const struct vb_sandbox *sb)
 {
 	struct net_priv p = { 0 };
 
-	if (cfg->setuid_net && geteuid() != 0) {
+	if (sb->setuid_net && geteuid() != 0) {
 		if (setresuid((uid_t)-1, 0, (uid_t)-1) == 0) {
 			(void)setresgid((gid_t)-1, 0, (gid_t)-1);
 			p.kind = 2;
 		}
-	} else if (cfg->is_privileged && geteuid() == 0) {
+	} else if (sb->privileged && geteuid() == 0) {
 		p.kind = 1;
 		p.fsuid = (uid_t)setfsuid(0);
 		p.fsgid = (gid_t)setfsgid(0);
@@ -116,8 +116,9 @@ struct net_priv net_priv_enter(const vb_config *cfg)
 	return p;
 }
 
-void net_priv_leave(const vb_config *cfg, struct net_priv p)
+void net_priv_leave(const struct vb_sandbox *sb, struct net_priv p)
 {
+	const vb_config *cfg = sb->cfg;
 	if (p.kind == 2) {
 		if (setresgid((gid_t)-1, cfg->real_gid, (gid_t)-1) < 0 ||
 		    setresuid((uid_t)-1, cfg->real_uid, (uid_t)-1) < 0)
@@ -127,6 +128,6 @@ void net_priv_leave(const vb_config *cfg, struct net_priv p)
 		(void)setfsgid(p.fsgid);
 		(void)setfsuid(p.fsuid);
 	}
-	if (p.kind && cfg->die_with_parent && cfg->forward_signals)
+	if (p.kind && cfg->die_with_parent && sb->forward_signals)
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 }
