@@ -376,7 +376,7 @@ VB_EXPORT int vb_config_unsetenv(vb_config *cfg, const char *name, vb_error *err
 
 /* ---- the op list ------------------------------------------------------------------ */
 
-VB_EXPORT const char *vb_op_flag(enum vb_op_type type)
+const char *vb_op_flag(enum vb_op_type type)
 {
 	static const char *const flags[VB_OP_TYPE_MAX] = {
 		[VB_OP_BIND] = "--bind",

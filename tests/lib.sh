@@ -142,6 +142,9 @@ vb_only() { [ -n "$IS_VB" ] || { SKIP_REASON="vb-only (not in $("$T/bin/$PROG" -
 
 # ---- modes ---------------------------------------------------------------------
 MODES="root user setuid"
+# VB_TEST_MODES="user" (any of the three) runs only those modes; the others
+# are reported as skipped.
+VB_TEST_MODES=${VB_TEST_MODES:-$MODES}
 TUSER=vbtest
 MYUID=$(id -u)
 declare -A MODE_SKIP=()
@@ -285,6 +288,10 @@ mcase() {
 	local desc=$1 fn=$2 m r
 	shift 2
 	for m in ${*:-$MODES}; do
+		if [[ " $VB_TEST_MODES " != *" $m "* ]]; then
+			skip "not selected (VB_TEST_MODES=$VB_TEST_MODES)" "$desc [$m]"
+			continue
+		fi
 		if ! mode_available "$m"; then
 			skip "${MODE_SKIP[$m]}" "$desc [$m]"
 			continue
@@ -308,7 +315,9 @@ mcase() {
 for_each_mode() {
 	local m
 	for m in $MODES; do
-		if mode_available "$m"; then "$1" "$m"; else skip "${MODE_SKIP[$m]}" "$1 [$m]"; fi
+		if [[ " $VB_TEST_MODES " != *" $m "* ]]; then
+			skip "not selected (VB_TEST_MODES=$VB_TEST_MODES)" "$1 [$m]"
+		elif mode_available "$m"; then "$1" "$m"; else skip "${MODE_SKIP[$m]}" "$1 [$m]"; fi
 	done
 }
 # case_skip: use as "vb_only || case_skip" inside an mcase function.
