@@ -837,6 +837,7 @@ VB_EXPORT char **vb_strv_free(char **strv)
 VB_EXPORT int vb_config_validate(vb_config *cfg, vb_error *err)
 {
 	bool user_strict, user_try, have_userns;
+	int r;
 
 	if (!cfg)
 		return CFG_ERR(err, "invalid argument");
@@ -885,6 +886,11 @@ VB_EXPORT int vb_config_validate(vb_config *cfg, vb_error *err)
 		return CFG_ERR(err, "Specifying --as-pid-1 requires --unshare-pid");
 	if (cfg->as_pid_1 && cfg->n_lock_files > 0)
 		return CFG_ERR(err, "Specifying --as-pid-1 and --lock-file is not permitted");
+	/* What a run needs that follows from the configuration alone, made
+	 * once here: a configuration is read-only while sandboxes run. */
+	r = sec_validate(cfg, err);
+	if (r < 0)
+		return r;
 	cfg->validated = true;
 	return 0;
 }

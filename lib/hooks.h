@@ -9,7 +9,7 @@
 /* ---- module hooks -------------------------------------------------------
  * The engine (lib/spawn.c) calls these in this order; each returns 0 at once
  * when its module is unused (its cfg pointer is NULL).
- *   parent, before clone:   learn_prepare; sec_prepare, cg_prepare, net_prepare, sup_prepare
+ *   parent, before clone:   learn_prepare; pty_prepare, cg_prepare, net_prepare, sup_prepare
  *   parent, after clone:    cg_attach (when not cloned into the cgroup),
  *                           net_setup_parent (after the id maps), sup_spawned
  *   child, after the ops, before pivot_root: net_setup_child
@@ -17,7 +17,9 @@
  *   parent, until the exec: learn_wait_exec; after it: learn_spawned
  *   parent, after the end:  learn_exited, sup_exited; then the rollback undoes the rest.
  * Undo steps go on sb->rb as they are created. */
-int sec_prepare(struct vb_sandbox *sb, vb_error *err);
+/* lib/security/bpf.c, from vb_config_validate(): reads bwrap's programs,
+ * compiles the policy, finds the Landlock ABI (config-time, once). */
+int sec_validate(vb_config *cfg, vb_error *err);
 int sec_apply_child(struct vb_sandbox *sb, vb_error *err);
 void sec_config_free(struct vb_sec_config *sec);
 /* --seccomp-learn (lib/seccomp-learn.c).  learn_prepare: before clone (and
@@ -78,7 +80,7 @@ void sup_event_network(struct vb_sandbox *sb, const char *ifname, const char *co
 
 int pty_child(struct vb_sandbox *sb, vb_error *err);
 /* lib/pty.c, parent: opens the pty and registers the relay (before clone,
- * next to sec_prepare); pty_spawned() drops the parent's slave after clone. */
+ * first of the modules); pty_spawned() drops the parent's slave after clone. */
 int pty_prepare(struct vb_sandbox *sb, vb_error *err);
 int pty_spawned(struct vb_sandbox *sb);
 /* Parent, wait loop: the caller's terminal was resized (SIGWINCH).  With

@@ -133,7 +133,7 @@ bool pty_winch(struct vb_sandbox *sb)
 	return false;
 }
 
-/* Parent, before clone (called next to sec_prepare()). */
+/* Parent, before clone. */
 int pty_prepare(struct vb_sandbox *sb, vb_error *err)
 {
 	struct vb_pty_state *ps;

@@ -547,9 +547,8 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 		return vb_err(err, VB_STAGE_CLONE, -1, errno, "Setting pidns failed");
 
 	/* Modules that work before the clone. */
-	if ((r = sec_prepare(sb, err)) < 0 || (r = pty_prepare(sb, err)) < 0 || /* sec: --pty */
-	    (r = cg_prepare(sb, err)) < 0 || (r = net_prepare(sb, err)) < 0 ||
-	    (r = sup_prepare(sb, err)) < 0)
+	if ((r = pty_prepare(sb, err)) < 0 || (r = cg_prepare(sb, err)) < 0 ||
+	    (r = net_prepare(sb, err)) < 0 || (r = sup_prepare(sb, err)) < 0)
 		return r;
 
 	if (vb_fault("spawn-pipes") < 0)

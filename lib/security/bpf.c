@@ -442,9 +442,11 @@ VB_EXPORT int sec_compile(vb_config *cfg, struct vb_bpf_prog **ret, size_t *ret_
 	return 0;
 }
 
-int sec_prepare(struct vb_sandbox *sb, vb_error *err)
+/* From vb_config_validate(): bwrap's programs read, the policy compiled and
+ * the Landlock ABI found, once per configuration, so that a run only reads
+ * them (and a second vb_spawn() of the same configuration reuses them). */
+int sec_validate(vb_config *cfg, vb_error *err)
 {
-	vb_config *cfg = sb->cfg;
 	struct vb_sec_config *sec;
 	int r;
 
@@ -455,7 +457,6 @@ int sec_prepare(struct vb_sandbox *sb, vb_error *err)
 		return vb_err(err, VB_STAGE_SECCOMP, -1, ENOMEM, "Out of memory");
 	if (vb_fault("sec-read") < 0)
 		return vb_err(err, VB_STAGE_SECCOMP, -1, EIO, "Can't read seccomp data");
-	/* Read once: a second vb_spawn() of the same config reuses them. */
 	if (sec->n_progs == 0 && cfg->n_seccomp_fds > 0) {
 		sec->progs = calloc(cfg->n_seccomp_fds, sizeof(*sec->progs));
 		if (!sec->progs)
@@ -478,7 +479,7 @@ int sec_prepare(struct vb_sandbox *sb, vb_error *err)
 		if (r < 0)
 			return r;
 	}
-	return ll_prepare(sb, err);
+	return ll_validate(cfg, err);
 }
 
 static int load_prog(const struct vb_bpf_prog *p, vb_error *err)

@@ -107,13 +107,12 @@ VB_EXPORT int vb_config_landlock_scope(vb_config *cfg, const char *scopes, vb_er
 	return 0;
 }
 
-int ll_prepare(struct vb_sandbox *sb, vb_error *err)
+int ll_validate(vb_config *cfg, vb_error *err)
 {
-	vb_config *cfg = sb->cfg;
 	struct vb_sec_config *sec = cfg->sec;
 	int abi;
 
-	if (!sec || !sec->landlock)
+	if (!sec || !sec->landlock || sec->landlock_abi != -1)
 		return 0;
 	abi = ll_abi();
 	sec->landlock_abi = abi;

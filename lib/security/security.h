@@ -34,7 +34,7 @@ struct sec_rule {
 
 /* Module state (cfg->sec).  Rules are kept in argv order: the policies'
  * lines, then the allow/deny options, last one wins per syscall.  The
- * filters are compiled by sec_prepare() (parent, before clone), so that
+ * filters are compiled by sec_validate() (vb_config_validate()), so that
  * sec_apply_child() only calls prctl()/landlock syscalls. */
 struct vb_sec_config {
 	struct sec_rule *rules;
@@ -54,7 +54,7 @@ struct vb_sec_config {
 	/* Landlock (lib/landlock.c). */
 	bool landlock, landlock_strict;
 	unsigned landlock_scope; /* SEC_LL_SCOPE_* */
-	int landlock_abi;        /* found by sec_prepare() */
+	int landlock_abi;        /* found by sec_validate(), -1 until then */
 
 	/* --seccomp-learn FILE (lib/seccomp-learn.c): FILE's directory,
 	 * opened with the caller's rights, and FILE's name in it. */
@@ -86,7 +86,7 @@ int learn_apply_child(struct vb_sandbox *sb, vb_error *err);
 
 /* security/landlock.c */
 int ll_abi(void);
-int ll_prepare(struct vb_sandbox *sb, vb_error *err);
+int ll_validate(vb_config *cfg, vb_error *err);
 int ll_apply_child(struct vb_sandbox *sb, vb_error *err);
 
 #endif
