@@ -694,7 +694,10 @@ VB_EXPORT int vb_config_set_seccomp_fd(vb_config *cfg, int fd, vb_error *err)
 	OPTION_END(cfg, err);
 	if (cfg->seccomp_fd_single) {
 		warn_only_last(cfg, "--seccomp");
-		/* The earlier fd stays the caller's: bwrap never reads it. */
+		/* The earlier fd is the configuration's too (voidbox.h): closed
+		 * here, not forgotten (it would have reached the command). */
+		if (cfg->seccomp_fds[0] != fd && cfg->seccomp_fds[0] > 2)
+			(void)close(cfg->seccomp_fds[0]);
 		cfg->n_seccomp_fds = 0;
 	}
 	cfg->seccomp_fd_single = true;
