@@ -474,6 +474,56 @@ static void test_v2_leaf(void)
 	   "the v2 tree is as it was");
 }
 
+/* Two sandboxes under one parent: the first enabled a controller there, and
+ * its end must not turn it off beneath the second (whose limits would go
+ * with it). */
+static void test_v2_shared_parent(void)
+{
+	const char *root = "/sys/fs/cgroup/unified", *names[] = { "hugetlb" },
+		   *flags[] = { "--test" };
+	struct vb_cg_state first = { 0 };
+	char base[PATH_MAX], other[PATH_MAX + 16];
+	bool enabled_root = false, kept, off;
+	vb_error err = { 0 };
+
+	if (!in_file(root, "cgroup.controllers", "hugetlb")) {
+		skip("no cgroup v2 controller to try it with", "a shared --cgroup-parent");
+		return;
+	}
+	if (!in_file(root, "cgroup.subtree_control", "hugetlb")) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/cgroup.subtree_control", root);
+		if (vb_write_file_at(AT_FDCWD, path, "+hugetlb") < 0) {
+			skip("cannot enable hugetlb in the v2 root", "a shared --cgroup-parent");
+			return;
+		}
+		enabled_root = true;
+	}
+	snprintf(base, sizeof(base), "%s/vbunit-shared-%d", root, (int)getpid());
+	snprintf(other, sizeof(other), "%s/second", base);
+	(void)mkdir(base, 0755);
+	ok(cg_v2_enable(&first, base, names, flags, 1, false, &err) == 0 &&
+		   in_file(base, "cgroup.subtree_control", "hugetlb"),
+	   "the first sandbox enables a controller in the shared parent");
+	(void)mkdir(other, 0755); /* the second sandbox's cgroup */
+	cg_v2_restore(&first);
+	kept = in_file(base, "cgroup.subtree_control", "hugetlb") &&
+	       in_file(other, "cgroup.controllers", "hugetlb");
+	ok(kept, "its end leaves the controller on while another cgroup is there");
+	(void)rmdir(other);
+	cg_v2_restore(&first);
+	off = !in_file(base, "cgroup.subtree_control", "hugetlb");
+	ok(off, "with no other cgroup there, undoing turns it off");
+	(void)rmdir(base);
+	if (enabled_root) {
+		char path[PATH_MAX];
+
+		snprintf(path, sizeof(path), "%s/cgroup.subtree_control", root);
+		vb_write_file_at(AT_FDCWD, path, "-hugetlb");
+	}
+}
+
 int main(void)
 {
 	bool root = geteuid() == 0 && is_dir("/sys/fs/cgroup");
@@ -487,6 +537,7 @@ int main(void)
 		test_cgroup_lifecycle();
 		test_cgroup_errors();
 		test_v2_leaf();
+		test_v2_shared_parent();
 	} else {
 		skip("needs root and /sys/fs/cgroup", "cgroup lifecycle");
 	}

@@ -13,6 +13,7 @@
  * Every directory is removed, after killing what is left in it, by the
  * rollback record pushed as soon as the state exists.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -55,7 +56,7 @@ static struct vb_cg_config *cg_get(vb_config *cfg)
 	struct vb_cg_config *var;                        \
 	if (!(cfg))                                      \
 		return CFG_ERR(err, "invalid argument"); \
-	if (vb_config_option_end(cfg, err) < 0)              \
+	if (vb_config_option_end(cfg, err) < 0)          \
 		return -EINVAL;                          \
 	if (!(var = cg_get(cfg)))                        \
 		return vb_err(err, VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory");
@@ -592,13 +593,35 @@ int cg_v2_enable(struct vb_cg_state *cs, const char *base, const char *const *na
 	return 0;
 }
 
-/* Undoes cg_v2_enable(): controllers off again, vb back where it was. */
+/* Whether base has a child cgroup other than the leaf vb made: another
+ * sandbox (or anyone) there may rely on the controllers it enabled. */
+static bool has_other_children(const struct vb_cg_state *cs, const char *base)
+{
+	const char *leaf = strrchr(cs->leaf, '/');
+	struct dirent *de;
+	bool found = false;
+	DIR *d = opendir(base);
+
+	if (!d)
+		return true; /* unknown: leave the controllers on */
+	while (!found && (de = readdir(d)))
+		found = de->d_type == DT_DIR && strcmp(de->d_name, ".") != 0 &&
+			strcmp(de->d_name, "..") != 0 &&
+			!(leaf && strcmp(de->d_name, leaf + 1) == 0);
+	(void)closedir(d);
+	return found;
+}
+
+/* Undoes cg_v2_enable(): controllers off again (unless another cgroup
+ * beneath base could rely on them: the controllers then stay on, which
+ * costs nothing, where turning them off would strip that cgroup's limits),
+ * vb back where it was. */
 void cg_v2_restore(struct vb_cg_state *cs)
 {
 	char path[PATH_MAX + 64], word[40];
 
 	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", cs->enabled_base);
-	for (size_t i = cs->n_enabled; i-- > 0;) {
+	for (size_t i = cs->n_enabled; i-- > 0 && !has_other_children(cs, cs->enabled_base);) {
 		snprintf(word, sizeof(word), "-%s", cs->enabled[i]);
 		(void)vb_write_file_at(AT_FDCWD, path, word);
 	}
