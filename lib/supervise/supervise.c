@@ -39,7 +39,7 @@ static struct vb_sup_config *sup_get(vb_config *cfg)
 	struct vb_sup_config *var;                       \
 	if (!(cfg))                                      \
 		return CFG_ERR(err, "invalid argument"); \
-	if (vb_config_option_end(cfg, err) < 0)              \
+	if (vb_config_option_end(cfg, err) < 0)          \
 		return -EINVAL;                          \
 	if (!(var = sup_get(cfg)))                       \
 		return vb_err(err, VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory");
