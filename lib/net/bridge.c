@@ -60,7 +60,7 @@ static void undo_veth(void *data)
 	struct nl_batch b;
 	char msg[128];
 
-	if (!st->host_nl.mnl)
+	if (st->host_nl.fd <= 0)
 		return;
 	nl_batch_init(&b);
 	if (sb->exited && ((sb->ns & VB_NS_PID) || sb->reap_tree))
@@ -117,7 +117,7 @@ void bridge_sweep_stale(const char *bridge, struct in_addr addr, const char *not
 
 	snprintf(tag, sizeof(tag), "%08x", ntohl(addr.s_addr));
 	snprintf(veth, sizeof(veth), "vb%.8s", tag);
-	if (nl && nl->mnl)
+	if (nl && nl->fd > 0)
 		(void)rt_link_del(nl, veth, msg, sizeof(msg));
 	while (sscanf(note + off, "%53s%n", word, &k) == 1) {
 		off += k;
@@ -447,8 +447,8 @@ int bridge_setup_parent(struct vb_net_state *st, vb_error *err)
 }
 
 /* Child, in its own namespace: loopback, eth0's addresses, default routes,
- * in one batch over a socket opened here.  Stack buffers only, but for
- * libmnl's small socket struct. */
+ * in one batch over a socket opened here.  Stack buffers only: nothing
+ * here allocates (the child is between clone and exec). */
 int bridge_setup_child(const struct vb_net_state *st, vb_error *err)
 {
 	const struct vb_net_config *net = st->net;

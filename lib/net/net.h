@@ -54,7 +54,7 @@ struct vb_net_config {
 /* ---- net/netlink.c: requests, acks and dumps over libmnl ---------------- */
 
 struct nl_sock {
-	void *mnl; /* struct mnl_socket */
+	int fd;    /* 0: not open (fd 0 is never a netlink socket here) */
 	int proto; /* NETLINK_ROUTE or NETLINK_NETFILTER */
 	uint32_t portid;
 	uint32_t seq;

@@ -27,30 +27,49 @@
 #define NFPROTO_INET 1
 #endif
 
+/* The socket is a plain fd (libmnl's mnl_socket_open() would malloc its
+ * struct): the sandbox's child opens one between clone and exec, where
+ * nothing may allocate.  libmnl builds and walks the messages. */
 int nl_open_proto(struct nl_sock *nl, int proto)
 {
-	struct mnl_socket *sk;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	socklen_t len = sizeof(sa);
 	struct timeval tv = { .tv_sec = 10 };
-	int one = 1, r;
+	int one = 1, fd, r;
 
-	sk = mnl_socket_open2(proto, SOCK_CLOEXEC);
-	if (!sk)
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, proto);
+	if (fd < 0)
 		return -errno;
-	if (mnl_socket_bind(sk, 0, MNL_SOCKET_AUTOPID) < 0) {
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) < 0) {
 		r = -errno;
-		mnl_socket_close(sk);
+		(void)close(fd);
 		return r;
 	}
 	/* Best effort: older kernels lack them and still work. */
-	(void)mnl_socket_setsockopt(sk, NETLINK_EXT_ACK, &one, sizeof(one));
-	(void)mnl_socket_setsockopt(sk, NETLINK_CAP_ACK, &one, sizeof(one));
+	(void)setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	(void)setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	/* A kernel that never answers must not hang vb forever. */
-	(void)setsockopt(mnl_socket_get_fd(sk), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	nl->mnl = sk;
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	nl->fd = fd;
 	nl->proto = proto;
-	nl->portid = mnl_socket_get_portid(sk);
+	nl->portid = sa.nl_pid;
 	nl->seq = (uint32_t)time(NULL);
 	return 0;
+}
+
+/* To the kernel (portid 0), the whole buffer in one datagram. */
+static int nl_send(const struct nl_sock *nl, const void *buf, size_t len)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	ssize_t n;
+
+	do
+		n = sendto(nl->fd, buf, len, 0, (const struct sockaddr *)&sa, sizeof(sa));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EMSGSIZE;
 }
 
 int nl_open(struct nl_sock *nl)
@@ -60,9 +79,9 @@ int nl_open(struct nl_sock *nl)
 
 void nl_close(struct nl_sock *nl)
 {
-	if (nl->mnl)
-		mnl_socket_close(nl->mnl);
-	nl->mnl = NULL;
+	if (nl->fd > 0)
+		(void)close(nl->fd);
+	nl->fd = 0;
 }
 
 static void copy_text(char *msg, size_t size, const char *s, size_t len)
@@ -299,7 +318,7 @@ int nl_talk(struct nl_sock *nl, struct nlmsghdr *nlh, nl_msg_fn fn, void *data, 
 	uint8_t stack[16384];
 	uint8_t *buf = stack;
 	size_t size = sizeof(stack);
-	int fd = mnl_socket_get_fd(nl->mnl), r;
+	int fd = nl->fd, r;
 
 	nlh->nlmsg_seq = ++nl->seq;
 	/* NLM_F_DUMP's bits mean CREATE/EXCL on a NEW request: only a GET
@@ -310,8 +329,9 @@ int nl_talk(struct nl_sock *nl, struct nlmsghdr *nlh, nl_msg_fn fn, void *data, 
 		nlh->nlmsg_flags |= NLM_F_ACK;
 	if (msg && msg_size)
 		msg[0] = '\0';
-	if (mnl_socket_sendto(nl->mnl, nlh, nlh->nlmsg_len) < 0)
-		return -errno;
+	r = nl_send(nl, nlh, nlh->nlmsg_len);
+	if (r < 0)
+		return r;
 	do {
 		ssize_t n = nl_recv(fd, &buf, &size, stack);
 
@@ -378,7 +398,7 @@ int nl_batch_send(struct nl_sock *nl, struct nl_batch *b, unsigned *ret_failed, 
 	struct iovec iov[NL_BATCH_MAX];
 	struct sockaddr_nl sa[NL_BATCH_MAX];
 	struct nl_acks a = { .first = -1 };
-	int fd = mnl_socket_get_fd(nl->mnl), r = 1;
+	int fd = nl->fd, r = 1;
 	size_t off = 0;
 
 	if (msg && msg_size)
@@ -396,8 +416,10 @@ int nl_batch_send(struct nl_sock *nl, struct nl_batch *b, unsigned *ret_failed, 
 	}
 	/* One sendmsg: the kernel handles the requests in order, each with
 	 * its own ack, all queued by the time it returns. */
-	if (mnl_socket_sendto(nl->mnl, b->buf, b->len) < 0)
-		return -errno;
+	r = nl_send(nl, b->buf, b->len);
+	if (r < 0)
+		return r;
+	r = 1;
 	while (r > 0) {
 		int got;
 
