@@ -92,4 +92,23 @@ for m in $MODES; do
 	fi
 done
 
+# An injected failure reports the errno the fault stands for (EIO), not
+# whatever errno an earlier call left behind.
+t_fault_errno() {
+	local d step name
+	d=$(rb_dir errno-$1)
+	for name in net-loopback net-setns; do
+		local -a args=("${SB[@]}" --net none true)
+		[ "$name" = net-setns ] && args=("${SB[@]}" --net ns:/proc/self/ns/net true)
+		[ "$name" = net-setns ] && [ "$1" != root ] && continue
+		rm -f "$d/log"
+		VB_FAULT_LOG=$d/log run_mode "$1" -- "${args[@]}"
+		step=$(awk -v n="$name" '$3 == n { print $1; exit }' "$d/log" 2>/dev/null)
+		[ -n "$step" ] || { diag "no $name step logged"; show_run; return 1; }
+		VB_FAULT_STEP=$step run_mode "$1" -- "${args[@]}"
+		expect_rc 1 && expect_err_like ': Input/output error$' || { diag "at $name"; return 1; }
+	done
+}
+mcase "an injected network fault reports EIO, not a stale errno" t_fault_errno
+
 done_testing

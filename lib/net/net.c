@@ -150,8 +150,12 @@ int net_setup_child(struct vb_sandbox *sb, const char *newroot, vb_error *err)
 	if (!st)
 		return 0;
 	if (st->net->mode == NET_MODE_NS) {
-		if (vb_fault("net-setns") < 0 || setns(st->ns_fd, CLONE_NEWNET) < 0)
-			return NET_ERR(err, errno ? errno : EIO, "Can't join network namespace %s",
+		int r = vb_fault("net-setns");
+
+		if (r == 0 && setns(st->ns_fd, CLONE_NEWNET) < 0)
+			r = -errno;
+		if (r < 0)
+			return NET_ERR(err, -r, "Can't join network namespace %s",
 				       st->net->ns_path);
 		(void)close(st->ns_fd);
 	} else if (st->net->mode == NET_MODE_BRIDGE) {
@@ -160,8 +164,14 @@ int net_setup_child(struct vb_sandbox *sb, const char *newroot, vb_error *err)
 		if (r < 0)
 			return r;
 	} else if (st->net->mode == NET_MODE_NONE || st->net->mode == NET_MODE_PASTA) {
-		if (vb_fault("net-loopback") < 0 || ns_loopback_up() < 0)
-			return NET_ERR(err, errno ? errno : EIO, "loopback: Failed RTM_NEWLINK");
+		/* The fault stands for the request, and says EIO: not whatever
+		 * errno an earlier call left. */
+		int r = vb_fault("net-loopback");
+
+		if (r == 0)
+			r = ns_loopback_up();
+		if (r < 0)
+			return NET_ERR(err, -r, "loopback: Failed RTM_NEWLINK");
 	}
 	if (st->resolv_len > 0)
 		return net_bind_resolv(st, newroot, err);
