@@ -738,30 +738,6 @@ VB_EXPORT int vb_spawn(vb_config *cfg, vb_sandbox **ret, vb_error *err)
 	return spawn_sandbox(cfg, NULL, ret, err);
 }
 
-VB_EXPORT pid_t vb_sandbox_pid(const vb_sandbox *sb)
-{
-	return sb ? sb->pid : -1;
-}
-
-VB_EXPORT int vb_sandbox_pidfd(const vb_sandbox *sb)
-{
-	if (!sb)
-		return -EINVAL;
-	return sb->pidfd >= 0 ? sb->pidfd : -EOPNOTSUPP;
-}
-
-VB_EXPORT int vb_sandbox_kill(vb_sandbox *sb, int sig)
-{
-	if (!sb || sb->exited)
-		return -ESRCH;
-	if (sb->pidfd >= 0) {
-		if (syscall(SYS_pidfd_send_signal, sb->pidfd, sig, NULL, 0) < 0)
-			return -errno;
-		return 0;
-	}
-	return kill(sb->pid, sig) < 0 ? -errno : 0;
-}
-
 VB_EXPORT vb_sandbox *vb_sandbox_free(vb_sandbox *sb)
 {
 	if (!sb)
