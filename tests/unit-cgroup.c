@@ -13,22 +13,7 @@
 
 #include "supervise/cgroup.h"
 #include "supervise/supervise.h"
-
-static int n_test, n_fail;
-
-static void ok(int cond, const char *desc)
-{
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, desc);
-}
-
-static void skip(const char *why, const char *desc)
-{
-	n_test++;
-	printf("ok %d - %s # SKIP %s\n", n_test, desc, why);
-}
+#include "tap.h"
 
 static void test_parsers(void)
 {
@@ -541,6 +526,5 @@ int main(void)
 	} else {
 		skip("needs root and /sys/fs/cgroup", "cgroup lifecycle");
 	}
-	printf("1..%d\n", n_test);
-	return n_fail ? 1 : 0;
+	return tap_end();
 }

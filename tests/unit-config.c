@@ -8,23 +8,7 @@
 
 #include "fault.h"
 #include "hooks.h"
-
-static int n_test, n_fail;
-
-static void ok(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void ok(bool cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%sok %d - ", cond ? "" : "not ", n_test);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
+#include "tap.h"
 
 /* The last call failed with exactly msg (and -EINVAL unless want says). */
 static void refused(int r, const vb_error *err, const char *msg, const char *what)
@@ -639,6 +623,5 @@ int main(void)
 	test_caps();
 	test_limits();
 	test_formats();
-	printf("1..%d\n", n_test);
-	return n_fail ? 1 : 0;
+	return tap_end();
 }

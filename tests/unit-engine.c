@@ -6,23 +6,7 @@
 #include "fault.h"
 #include "hooks.h"
 #include "sandbox.h"
-
-static int n_test, n_fail;
-
-static void ok(int cond, const char *desc)
-{
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, desc);
-}
-
-static void is_str(const char *got, const char *want, const char *desc)
-{
-	ok(strcmp(got, want) == 0, desc);
-	if (strcmp(got, want) != 0)
-		printf("#   got:  '%s'\n#   want: '%s'\n", got, want);
-}
+#include "tap.h"
 
 static int order[8], n_order;
 static void undo_rec(void *data)
@@ -100,6 +84,5 @@ int main(void)
 	test_escape();
 	test_child_errors();
 	test_rollback();
-	printf("1..%d\n", n_test);
-	return n_fail ? 1 : 0;
+	return tap_end();
 }

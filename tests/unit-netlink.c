@@ -17,22 +17,7 @@
 #include <sys/wait.h>
 
 #include "net/net.h"
-
-static int n_test, n_fail;
-
-static void ok(int cond, const char *desc)
-{
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, desc);
-}
-
-static void skip(const char *desc, const char *why)
-{
-	n_test++;
-	printf("ok %d - %s # SKIP %s\n", n_test, desc, why);
-}
+#include "tap.h"
 
 /* ---- message builders ------------------------------------------------------ */
 
@@ -386,14 +371,14 @@ static void test_live(void)
 
 	if (getuid() != 0 || unshare(CLONE_NEWNET | CLONE_NEWNS) < 0) {
 		for (int i = 0; i < 10; i++)
-			skip("rtnetlink/IPAM live test", "needs root and unshare");
+			skip("needs root and unshare", "rtnetlink/IPAM live test");
 		return;
 	}
 	/* Private /run: leases of the test never mix with real ones. */
 	(void)mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
 	if (mount("tmpfs", "/run", "tmpfs", 0, NULL) < 0) {
 		for (int i = 0; i < 10; i++)
-			skip("rtnetlink/IPAM live test", "cannot mount /run");
+			skip("cannot mount /run", "rtnetlink/IPAM live test");
 		return;
 	}
 	ok(nl_open(&nl) == 0, "netlink socket opens");
@@ -573,6 +558,5 @@ int main(void)
 			ipam_release(path);
 		}
 	}
-	printf("1..%d\n", n_test);
-	return n_fail ? 1 : 0;
+	return tap_end();
 }

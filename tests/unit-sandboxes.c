@@ -6,7 +6,6 @@
  * must not take the other's socket, lease or veth with it.  As root, in a
  * network and mount namespace of its own (a private /run for the leases).
  * TAP on stdout. */
-#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <net/if.h>
@@ -19,16 +18,7 @@
 #include <unistd.h>
 
 #include "voidbox.h"
-
-static int n_test, n_fail;
-
-static void ok(int cond, const char *desc)
-{
-	n_test++;
-	if (!cond)
-		n_fail++;
-	printf("%sok %d - %s\n", cond ? "" : "not ", n_test, desc);
-}
+#include "tap.h"
 
 /* The host ends of sandboxes' veths ("vb" + 8 hex digits) here. */
 static int count_veths_now(void)
@@ -118,7 +108,6 @@ static void two_at_once(vb_config *cfg_a, vb_config *cfg_b, const char *what)
 {
 	vb_sandbox *a = NULL, *b = NULL;
 	vb_error err = { 0 };
-	char desc[160];
 	int ra, rb, fds = count_fds();
 
 	ra = vb_spawn(cfg_a, &a, &err);
@@ -127,19 +116,17 @@ static void two_at_once(vb_config *cfg_a, vb_config *cfg_b, const char *what)
 	rb = vb_spawn(cfg_b, &b, &err);
 	if (rb < 0)
 		printf("# second: %s\n", err.message);
-	snprintf(desc, sizeof(desc), "%s: both start, each with its veth and lease", what);
-	ok(ra == 0 && rb == 0 && count_veths(2) == 2 && count_leases() == 2, desc);
+	ok(ra == 0 && rb == 0 && count_veths(2) == 2 && count_leases() == 2,
+	   "%s: both start, each with its veth and lease", what);
 	if (ra == 0)
 		end(a);
-	snprintf(desc, sizeof(desc), "%s: the first ends, the second keeps its veth and lease",
-		 what);
-	ok(count_veths(rb == 0) == (rb == 0) && count_leases() == (rb == 0), desc);
+	ok(count_veths(rb == 0) == (rb == 0) && count_leases() == (rb == 0),
+	   "%s: the first ends, the second keeps its veth and lease", what);
 	if (rb == 0)
 		end(b);
-	snprintf(desc, sizeof(desc), "%s: after both, no veth and no lease is left", what);
-	ok(count_veths(0) == 0 && count_leases() == 0, desc);
-	snprintf(desc, sizeof(desc), "%s: and no fd of either is left open", what);
-	ok(count_fds() == fds, desc);
+	ok(count_veths(0) == 0 && count_leases() == 0,
+	   "%s: after both, no veth and no lease is left", what);
+	ok(count_fds() == fds, "%s: and no fd of either is left open", what);
 	if (count_veths_now() || count_leases())
 		printf("# %d veths, %d leases\n", count_veths_now(), count_leases());
 }
@@ -166,6 +153,5 @@ int main(void)
 	two_at_once(a, a, "one configuration spawned twice");
 	vb_config_free(a);
 	vb_config_free(b);
-	printf("1..%d\n", n_test);
-	return n_fail ? 1 : 0;
+	return tap_end();
 }

@@ -16,27 +16,9 @@
 #include <sys/wait.h>
 
 #include "security/security.h"
+#include "tap.h"
 
 int sec_compile(vb_config *cfg, struct vb_bpf_prog **ret, size_t *ret_n, vb_error *err);
-
-static int tn, failed;
-static void ok(bool c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void ok(bool c, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", c ? "" : "not ", ++tn);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!c)
-		failed++;
-}
-static void skip(const char *why, const char *what)
-{
-	printf("ok %d - %s # SKIP %s\n", ++tn, what, why);
-}
 
 /* A probe: returns the errno a syscall fails with (0 on success). */
 typedef long (*probe_fn)(void);
@@ -497,6 +479,5 @@ int main(int argc, char **argv)
 	filters();
 	whole();
 	learn();
-	printf("1..%d\n", tn);
-	return 0;
+	return tap_end();
 }
