@@ -174,9 +174,10 @@ static int write_line(int fd, const char *buf, size_t len)
 	return (size_t)n == len ? 0 : -EMSGSIZE;
 }
 
-void sup_emit(vb_config *cfg, struct jbuf *j, const char *event)
+void sup_emit(struct vb_sandbox *sb, struct jbuf *j, const char *event)
 {
-	struct vb_sup_config *sup = cfg->sup;
+	struct vb_sup_config *sup = sb->cfg->sup;
+	struct vb_sup_state *s = sb->sup;
 	int r;
 
 	if (!sup)
@@ -189,14 +190,15 @@ void sup_emit(vb_config *cfg, struct jbuf *j, const char *event)
 	j_put(j, "}", 1);
 	if (sup->event_fn)
 		sup->event_fn(sup->event_userdata, event, j->buf);
-	if (sup->status_fd < 0 || sup->status_broken)
+	if (sup->status_fd < 0 || (s && s->status_broken))
 		return;
 	j->buf[j->len++] = '\n';
 	r = write_line(sup->status_fd, j->buf, j->len);
 	j->buf[--j->len] = '\0';
 	if (r < 0) {
-		sup->status_broken = true;
-		vb_log(cfg, VB_LOG_WARNING, "--status-fd %d: %s; no further events are written",
+		if (s)
+			s->status_broken = true;
+		vb_log(sb->cfg, VB_LOG_WARNING, "--status-fd %d: %s; no further events are written",
 		       sup->status_fd, strerror(-r));
 	}
 }

@@ -199,7 +199,7 @@ static int on_timer(struct vb_sandbox *sb, struct vb_waiter *w, short revents)
 		j_uint(&j, "timeout_us", sup->timeout_usec);
 		j_int(&j, "signal", sup->timeout_signal);
 		j_str(&j, "signal_name", sigabbrev_np(sup->timeout_signal));
-		sup_emit(sb->cfg, &j, "timeout");
+		sup_emit(sb, &j, "timeout");
 		if (sup->timeout_signal == SIGKILL) {
 			s->killed = true;
 			kill_everything(sb);
@@ -216,7 +216,7 @@ static int on_timer(struct vb_sandbox *sb, struct vb_waiter *w, short revents)
 		j_uint(&j, "kill_after_us", sup->kill_after_usec);
 		j_int(&j, "signal", SIGKILL);
 		j_str(&j, "signal_name", "KILL");
-		sup_emit(sb->cfg, &j, "timeout");
+		sup_emit(sb, &j, "timeout");
 		kill_everything(sb);
 	}
 	return 0;
@@ -234,7 +234,7 @@ static void emit_oom(struct vb_sandbox *sb, uint64_t kills)
 	j_begin(&j, "oom");
 	j_uint(&j, "oom_kills", kills);
 	j_str(&j, "cgroup", cg_v2_path(sb));
-	sup_emit(sb->cfg, &j, "oom");
+	sup_emit(sb, &j, "oom");
 }
 
 static int on_oom(struct vb_sandbox *sb, struct vb_waiter *w, short revents)
@@ -263,14 +263,14 @@ int sup_prepare(struct vb_sandbox *sb, vb_error *err)
 		return 0;
 	if (vb_fault("sup-prepare") < 0)
 		return vb_err(err, VB_STAGE_PREPARE, -1, EIO, "supervision setup");
-	if (sup && sup->status_fd >= 0 && fcntl(sup->status_fd, F_GETFD) < 0) {
-		sup->status_broken = true; /* no events to it, no second message */
-		return vb_err(err, VB_STAGE_PREPARE, -1, errno, "Invalid --status-fd %d",
-			      sup->status_fd);
-	}
 	s = sup_state(sb);
 	if (!s)
 		return vb_err(err, VB_STAGE_PREPARE, -1, ENOMEM, "Out of memory");
+	if (sup && sup->status_fd >= 0 && fcntl(sup->status_fd, F_GETFD) < 0) {
+		s->status_broken = true; /* no events to it, no second message */
+		return vb_err(err, VB_STAGE_PREPARE, -1, errno, "Invalid --status-fd %d",
+			      sup->status_fd);
+	}
 	(void)getrusage(RUSAGE_CHILDREN, &s->ru_start);
 	if (sup && (sup->status_fd >= 0 || sup->event_fn)) {
 		void *m = mmap(NULL, sizeof(*s->times), PROT_READ | PROT_WRITE,
@@ -354,7 +354,7 @@ int sup_spawned(struct vb_sandbox *sb, vb_error *err)
 	for (size_t i = 0; i < sb->n_warnings; i++)
 		j_elem_str(&j, sb->warnings[i]);
 	j_close(&j, '[');
-	sup_emit(sb->cfg, &j, "runtime_init_warnings");
+	sup_emit(sb, &j, "runtime_init_warnings");
 	return 0;
 }
 
@@ -388,7 +388,7 @@ void sup_emit_running(struct vb_sandbox *sb)
 		j_null(&j, "command_pid");
 	emit_namespaces(&j, sb->pid);
 	j_str(&j, "cgroup", cg_v2_path(sb));
-	sup_emit(sb->cfg, &j, "spawned");
+	sup_emit(sb, &j, "spawned");
 
 	/* Each stage's time is from the end of the stage before it that was
 	 * reached; one that was not reached counts 0. */
@@ -408,7 +408,7 @@ void sup_emit_running(struct vb_sandbox *sb)
 	}
 	j_close(&j, '{');
 	j_uint(&j, "total_us", (prev - start) / 1000);
-	sup_emit(sb->cfg, &j, "setup_finished");
+	sup_emit(sb, &j, "setup_finished");
 }
 
 int sup_apply_child(struct vb_sandbox *sb, vb_error *err)
@@ -493,7 +493,7 @@ void sup_exited(struct vb_sandbox *sb)
 		 * without a memory cgroup. */
 		j_uint(&j, "peak_memory_bytes", (uint64_t)ru.ru_maxrss * 1024);
 	}
-	sup_emit(sb->cfg, &j, "exited");
+	sup_emit(sb, &j, "exited");
 }
 
 static const char *const vb_stage_names[] = {
@@ -525,14 +525,14 @@ void sup_setup_failed(struct vb_sandbox *sb, const vb_error *err)
 			j_null(&j, "op_index");
 		j_str(&j, "message", err->message);
 	}
-	sup_emit(sb->cfg, &j, "setup_failed");
+	sup_emit(sb, &j, "setup_failed");
 	j_begin(&j, "exited");
 	j_str(&j, "reason", "setup-failed");
 	j_int(&j, "exit_code", 1);
 	j_int(&j, "status", 1);
 	start = (uint64_t)sb->start.tv_sec * 1000000000u + (uint64_t)sb->start.tv_nsec;
 	j_uint(&j, "wall_us", (sup_now_ns() - start) / 1000);
-	sup_emit(sb->cfg, &j, "exited");
+	sup_emit(sb, &j, "exited");
 }
 
 void sup_event_signal(struct vb_sandbox *sb, int sig)
@@ -545,7 +545,7 @@ void sup_event_signal(struct vb_sandbox *sb, int sig)
 	j_int(&j, "signal", sig);
 	j_str(&j, "signal_name", sigabbrev_np(sig));
 	j_int(&j, "to_pid", sb->pid);
-	sup_emit(sb->cfg, &j, "signal");
+	sup_emit(sb, &j, "signal");
 }
 
 void sup_event_network(struct vb_sandbox *sb, const char *ifname, const char *const *addrs,
@@ -562,5 +562,5 @@ void sup_event_network(struct vb_sandbox *sb, const char *ifname, const char *co
 		j_elem_str(&j, addrs[i]);
 	j_close(&j, '[');
 	j_str(&j, "gateway", gateway);
-	sup_emit(sb->cfg, &j, "network");
+	sup_emit(sb, &j, "network");
 }

@@ -10,8 +10,7 @@
 #define SUP_MAX_RLIMITS 16
 
 struct vb_sup_config {
-	int status_fd;      /* -1 when none */
-	bool status_broken; /* the reader went away: warned once */
+	int status_fd; /* -1 when none */
 	vb_event_fn event_fn;
 	void *event_userdata;
 	struct {
@@ -35,6 +34,7 @@ struct vb_sup_state {
 	int oom_fd;
 	bool timeout_fired, killed;
 	bool spawned_sent, exited_sent, oom_sent;
+	bool status_broken;     /* the --status-fd reader went away: warned once */
 	struct rusage ru_start; /* RUSAGE_CHILDREN at sup_prepare */
 };
 
@@ -57,7 +57,7 @@ void j_open(struct jbuf *j, const char *key, char bracket); /* '{' or '[' */
 void j_close(struct jbuf *j, char bracket);
 void j_elem_str(struct jbuf *j, const char *value); /* inside an array */
 /* Finishes the object and hands it to the status fd and the callback. */
-void sup_emit(vb_config *cfg, struct jbuf *j, const char *event);
+void sup_emit(struct vb_sandbox *sb, struct jbuf *j, const char *event);
 uint64_t sup_now_ns(void);
 /* "spawned" and "setup_finished", once the command runs. */
 void sup_emit_running(struct vb_sandbox *sb);
