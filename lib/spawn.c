@@ -67,11 +67,18 @@ _Noreturn static void child_die(struct spawn_state *st)
 	_exit(1);
 }
 
-static void close_config_fds(const vb_config *cfg)
+/* The fds the caller handed to vb for vb's own use: none of them reaches
+ * the command (bwrap closes --sync-fd before exec too).  Anything else the
+ * caller passed stays open for the command, and everything vb opened
+ * itself is CLOEXEC.  PID 1 keeps --sync-fd (it holds it for as long as
+ * the sandbox runs); with --as-pid-1 there is no PID 1 and the command
+ * keeps it, as in bwrap. */
+static void close_config_fds(const vb_config *cfg, bool keep_sync)
 {
-	/* The fds vb consumed; anything else the caller passed stays open
-	 * for the command, and everything vb opened itself is CLOEXEC. */
-	int fds[] = { cfg->info_fd, cfg->json_status_fd, cfg->block_fd, cfg->userns_block_fd };
+	int fds[] = { cfg->info_fd,   cfg->json_status_fd,
+		      cfg->block_fd,  cfg->userns_block_fd,
+		      cfg->userns_fd, cfg->userns2_fd,
+		      cfg->pidns_fd,  keep_sync ? -1 : cfg->sync_fd };
 
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		if (fds[i] > 2)
@@ -253,7 +260,7 @@ _Noreturn static void run_child(struct spawn_state *st)
 		if (pid > 0) {
 			/* Only the command reports; its exec closes the pipe. */
 			(void)close(st->err[1]);
-			close_config_fds(cfg);
+			close_config_fds(cfg, true);
 			learn_pid1(c->sb);
 			pid1_run(c, pid);
 		}
@@ -288,7 +295,7 @@ _Noreturn static void run_child(struct spawn_state *st)
 			CHILD_TRY(st, vb_child_fail(c, VB_STAGE_EXEC, -1, -r, "label_exec %s",
 						    cfg->argv[0]));
 	}
-	close_config_fds(cfg);
+	close_config_fds(cfg, cfg->as_pid_1);
 	if (c->proc_fd >= 0)
 		(void)close(c->proc_fd);
 	/* Last: once the filter is loaded, only exec is left to do. */

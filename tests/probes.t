@@ -257,6 +257,49 @@ t_pid1() {
 }
 mcase "vb's PID 1: ptrace and /proc/1/{exe,root,mem} refused (a sibling's work)" t_pid1
 
+# ---- fds vb uses for itself ---------------------------------------------------
+# Each fd the caller hands to vb for vb's own use (fd 5, and 6 where a
+# second one is needed) is closed before the command runs; fd 8, passed
+# along without an option, is the control: the command sees it.
+printf x >"$T/fix/onebyte"
+printf -- '--dir\0/from-args\0' >"$T/fix/argsfile"
+# One BPF instruction: return SECCOMP_RET_ALLOW.
+printf '\006\000\000\000\000\000\377\177' >"$T/fix/allow.bpf"
+chmod a+r "$T/fix/onebyte" "$T/fix/argsfile" "$T/fix/allow.bpf"
+# (--userns-block-fd: its caller writes the id maps; not driven here.)
+OWN_FDS="sync sync-pidns block info json-status status seccomp add-seccomp args"
+own_fd_run() {
+	local m=$1 P=("${PB[@]}" --proc /proc)
+	case $2 in
+	sync) run_mode "$m" -- --sync-fd 5 "${P[@]}" /probe fds 5>/dev/null 8</dev/null ;;
+	sync-pidns) run_mode "$m" -- --sync-fd 5 --unshare-pid "${P[@]}" /probe fds 5>/dev/null 8</dev/null ;;
+	block) run_mode "$m" -- --block-fd 5 "${P[@]}" /probe fds 5<"$T/fix/onebyte" 8</dev/null ;;
+	info) run_mode "$m" -- --info-fd 5 "${P[@]}" /probe fds 5>"$T/io/info" 8</dev/null ;;
+	json-status) run_mode "$m" -- --json-status-fd 5 "${P[@]}" /probe fds 5>"$T/io/info" 8</dev/null ;;
+	status) run_mode "$m" -- --status-fd 5 "${P[@]}" /probe fds 5>"$T/io/info" 8</dev/null ;;
+	seccomp) run_mode "$m" -- --seccomp 5 "${P[@]}" /probe fds 5<"$T/fix/allow.bpf" 8</dev/null ;;
+	add-seccomp) run_mode "$m" -- --add-seccomp-fd 5 "${P[@]}" /probe fds 5<"$T/fix/allow.bpf" 8</dev/null ;;
+	args) run_mode "$m" -- --args 5 "${P[@]}" /probe fds 5<"$T/fix/argsfile" 8</dev/null ;;
+	pidns) run_mode "$m" -- --pidns 5 "${P[@]}" /probe fds 5</proc/self/ns/pid 8</dev/null ;;
+	esac
+}
+t_own_fds() {
+	local k got bad=
+	for k in $OWN_FDS; do
+		own_fd_run "$1" "$k"
+		got=" $(printf '%s\n' "$out" | sed -n 's/^fds //p') "
+		[ "$rc" = 0 ] || { diag "$k: status $rc: $err"; bad=1; continue; }
+		[[ $got == *" 8 "* ]] || { diag "$k: the control fd 8 is missing:$got"; bad=1; }
+		[[ $got != *" 5 "* && $got != *" 6 "* ]] || { diag "$k: vb's fd reached the command:$got"; bad=1; }
+	done
+	[ -z "$bad" ]
+}
+mcase "fds given to vb (--sync-fd, --block-fd, --info-fd, --json-status-fd, --status-fd, --seccomp, --add-seccomp-fd, --args) never reach the command (a passed fd does)" t_own_fds
+t_own_ns_fds() {
+	OWN_FDS="pidns" t_own_fds "$1"
+}
+mcase "--pidns FD never reaches the command (a passed fd does)" t_own_ns_fds root
+
 # ---- capabilities that were dropped ---------------------------------------------
 HAVE_SETCAP=
 SUIDDIR=$T/suid/probes

@@ -14,7 +14,8 @@
  * (a name that does not exist, a bad magic number, an fd of -1): the
  * result tells whether the call reached the kernel, nothing is changed.
  * "sys:NAME" covers each syscall the default seccomp policy names; "all"
- * lists the NAMEs.  Without a probe argument, "ids" is run.
+ * lists the NAMEs.  "fds" lists the open fds.  Without a probe argument,
+ * "ids" is run.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -445,6 +446,16 @@ static void ids(void)
 	printf("\n");
 }
 
+/* "fds": the open fd numbers (up to 1023), found without /proc. */
+static void fds(void)
+{
+	printf("fds");
+	for (int fd = 0; fd < 1024; fd++)
+		if (fcntl(fd, F_GETFD) >= 0)
+			printf(" %d", fd);
+	printf("\n");
+}
+
 /* ---- every syscall the default policy names ------------------------------- */
 
 static long sc(long nr, long a, long b, long c, long d, long e)
@@ -786,6 +797,10 @@ static int run_one(const char *spec)
 
 	if (!strcmp(name, "ids")) {
 		ids();
+		return 0;
+	}
+	if (!strcmp(name, "fds")) {
+		fds();
 		return 0;
 	}
 	if (!strcmp(name, "sys")) {
