@@ -292,7 +292,11 @@ int vb_config_seccomp_policy(vb_config *cfg, const char *name, vb_error *err);
  * (ERRNO: a name such as EPERM, the default, a number, or "kill" or "log"):
  * applied after the policies, in order.  Filters cover the native arch and
  * its compat arches (x86_64: i386, x32), loaded before any raw --seccomp
- * program.  -EINVAL for an
+ * program.  Whenever any policy, allow/deny rule or default action is
+ * given, io_uring_setup, io_uring_enter and io_uring_register are denied
+ * (EPERM) unless a rule allows them by name (or as @io-uring; @aio does
+ * not count): io_uring would run socket(), connect(), openat()... inside
+ * the kernel, out of the filter's sight.  -EINVAL for an
  * unknown name (err lists the nearest names). */
 int vb_config_seccomp_allow(vb_config *cfg, const char *what, vb_error *err);
 int vb_config_seccomp_deny(vb_config *cfg, const char *what, vb_error *err);
@@ -320,8 +324,10 @@ int vb_config_seccomp_default_action(vb_config *cfg, const char *action, vb_erro
  * vb_sandbox_wait() when it can't be written. */
 int vb_config_seccomp_learn(vb_config *cfg, const char *path, vb_error *err);
 /* --seccomp-policy-dump NAME: writes the policy's text (the file syntax),
- * or a @group's members as one "allow" line, into buf.  Returns its length, -ENOBUFS when it does not fit, -EINVAL for
- * an unknown name. */
+ * or a @group's members as one "allow" line, into buf; a policy file that
+ * does not allow io_uring by name gets the implicit "deny @io-uring" line
+ * after its text.  Returns its length, -ENOBUFS when it does not fit,
+ * -EINVAL for an unknown name. */
 int vb_seccomp_policy_dump(const char *name, char *buf, size_t size, vb_error *err);
 /* --landlock[=strict]: restrict the command to the paths the op list made
  * visible, with the rights the ops gave them.  Without strict, what the

@@ -446,6 +446,21 @@ static void ids(void)
 	printf("\n");
 }
 
+/* io_uring_setup() of a one-entry ring (closed again): the way around a
+ * filter that denies socket() or openat(), which the ring would run in the
+ * kernel.  Control: ok wherever io_uring is enabled. */
+static long p_io_uring(void)
+{
+	char params[120]; /* struct io_uring_params */
+	long fd;
+
+	memset(params, 0, sizeof(params));
+	fd = syscall(SYS_io_uring_setup, 1, params);
+	if (fd >= 0)
+		close((int)fd);
+	return fd;
+}
+
 /* "fds": the open fd numbers (up to 1023), found without /proc. */
 static void fds(void)
 {
@@ -615,6 +630,12 @@ static long sys_call(const char *name)
 		return p_clone_newuser();
 	if (!strcmp(name, "clone3-newuser"))
 		return p_clone3_newuser();
+	if (!strcmp(name, "io_uring_setup"))
+		return p_io_uring();
+	if (!strcmp(name, "io_uring_enter"))
+		return sc(SYS_io_uring_enter, -1, 0, 0, 0, 0); /* EBADF */
+	if (!strcmp(name, "io_uring_register"))
+		return sc(SYS_io_uring_register, -1, 0, 0, 0, 0);
 	if (!strcmp(name, "tiocsti"))
 		return ioctl(0, TIOCSTI, "Z"); /* stdin is not a tty in these runs */
 	if (!strcmp(name, "tioclinux"))
@@ -711,6 +732,9 @@ static const char *const all_sys[] = {
 	"fanotify_init",
 	"setdomainname",
 	"sethostname",
+	"io_uring_setup",
+	"io_uring_enter",
+	"io_uring_register",
 	"unshare-user",
 	"clone-newuser",
 	"clone3-newuser",
@@ -758,6 +782,7 @@ static const struct probe probes[] = {
 	{ "mount-tmpfs", p_mount_tmpfs },
 	{ "bpf-load", p_bpf_load },
 	{ "socket", p_socket },
+	{ "io-uring", p_io_uring },
 	{ "netdev", p_netdev },
 	{ "keyctl", p_keyctl },
 	{ "add_key", p_add_key },

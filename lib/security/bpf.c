@@ -17,6 +17,8 @@
  *      rest, behind a prefix that gives syscalls newer than this libseccomp
  *      ENOSYS (so that a newer libc falls back) instead of the default's
  *      EPERM or kill.
+ * Every policy denies io_uring unless a rule allows it by name (see
+ * compile_policy()).
  * Load order: 1., bwrap's raw programs, --seccomp-learn's filter
  * (security/learn.c), then 2. last, because a policy may deny prctl()
  * itself (minimal, or a kill default) and nothing could be loaded after it.
@@ -294,6 +296,13 @@ static int compile_policy(struct vb_sec_config *sec, struct vb_bpf_prog *out, si
 	for (size_t i = 0; i < sec->n_rules && r >= 0; i++)
 		r = set_name(&st, sec->rules[i].name, strlen(sec->rules[i].name),
 			     sec->rules[i].action, sec->rules[i].error, 0);
+	/* io_uring does in the kernel what the filter would refuse as
+	 * syscalls (socket, connect, openat...): any policy or deny list
+	 * denies it, unless a rule allows it by name (not through @aio). */
+	for (size_t k = 0; k < ARRAY_SIZE(sec_io_uring_names) && r >= 0; k++)
+		if (!sec_allowed_by_name(sec, sec_io_uring_names[k]))
+			r = set_name(&st, sec_io_uring_names[k], strlen(sec_io_uring_names[k]),
+				     SEC_ERRNO, EPERM, 0);
 	if (r < 0)
 		goto fail;
 

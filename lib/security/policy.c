@@ -89,6 +89,10 @@ static const struct sec_group groups[] = {
 	{ "@io-event", "_newselect epoll_create epoll_create1 epoll_ctl epoll_ctl_old "
 		       "epoll_pwait epoll_pwait2 epoll_wait epoll_wait_old eventfd eventfd2 poll "
 		       "ppoll ppoll_time64 pselect6 pselect6_time64 select" },
+	/* io_uring runs SOCKET, CONNECT, OPENAT... inside the kernel, where no
+	 * seccomp filter sees them: every policy denies it unless a rule
+	 * allows these names (security/bpf.c). */
+	{ "@io-uring", "io_uring_enter io_uring_register io_uring_setup" },
 	{ "@ipc", "ipc memfd_create mq_getsetattr mq_notify mq_open mq_timedreceive "
 		  "mq_timedreceive_time64 mq_timedsend mq_timedsend_time64 mq_unlink msgctl msgget "
 		  "msgrcv msgsnd pipe pipe2 semctl semget semop semtimedop semtimedop_time64 shmat "
@@ -159,6 +163,10 @@ struct sec_builtin {
 	"allow name_to_handle_at statfs fstatfs memfd_create\n"                                \
 	"deny @userns @tiocsti\n"
 
+/* Last in each built-in policy: allow @aio (build) does not let io_uring
+ * in; a later --seccomp-allow io_uring_setup does. */
+#define IO_URING_RULE "deny @io-uring\n"
+
 static const struct sec_builtin builtins[] = {
 	{ "default",
 	  "# What a desktop application or a build needs: everything except the\n"
@@ -169,13 +177,14 @@ static const struct sec_builtin builtins[] = {
 	  "deny open_by_handle_at name_to_handle_at lookup_dcookie vhangup syslog:EPERM\n"
 	  "deny fanotify_init setdomainname sethostname:EPERM\n"
 	  "deny @userns @tiocsti\n"
-	  "deny @rare-sockets:EAFNOSUPPORT\n" },
+	  "deny @rare-sockets:EAFNOSUPPORT\n" IO_URING_RULE },
 	{ "minimal", "# Compute and file I/O on the fds the command was given.\n"
-		     "default eperm\n" MINIMAL_RULES "deny @tiocsti\n" },
+		     "default eperm\n" MINIMAL_RULES "deny @tiocsti\n" IO_URING_RULE },
 	{ "build", "# minimal, plus process creation, file creation and exec.\n"
-		   "default eperm\n" MINIMAL_RULES BUILD_RULES },
-	{ "network", "# build, plus sockets.\n"
-		     "default eperm\n" MINIMAL_RULES BUILD_RULES "allow @network-io\n" },
+		   "default eperm\n" MINIMAL_RULES BUILD_RULES IO_URING_RULE },
+	{ "network",
+	  "# build, plus sockets.\n"
+	  "default eperm\n" MINIMAL_RULES BUILD_RULES "allow @network-io\n" IO_URING_RULE },
 };
 
 /* ---- names ------------------------------------------------------------------- */
@@ -186,6 +195,19 @@ const struct sec_group *sec_find_group(const char *name)
 		if (strcmp(groups[i].name, name) == 0)
 			return &groups[i];
 	return NULL;
+}
+
+const char *const sec_io_uring_names[3] = { "io_uring_setup", "io_uring_enter",
+					    "io_uring_register" };
+
+bool sec_allowed_by_name(const struct vb_sec_config *sec, const char *name)
+{
+	for (size_t i = 0; i < sec->n_rules; i++)
+		if (sec->rules[i].action == SEC_ALLOW &&
+		    (strcmp(sec->rules[i].name, name) == 0 ||
+		     strcmp(sec->rules[i].name, "@io-uring") == 0))
+			return true;
+	return false;
 }
 
 /* A name libseccomp knows on any arch, or one of the groups lists (a
@@ -604,7 +626,8 @@ VB_EXPORT int vb_seccomp_policy_dump(const char *name, char *buf, size_t size, v
 	const struct sec_builtin *b;
 	_cleanup_free_ char *text = NULL;
 	struct vb_sec_config tmp = { 0 };
-	const char *src;
+	const char *src, *implicit = "";
+	size_t len;
 	int r;
 
 	if (!name || !buf || size == 0)
@@ -631,15 +654,23 @@ VB_EXPORT int vb_seccomp_policy_dump(const char *name, char *buf, size_t size, v
 			return r;
 		/* Check it as --seccomp-policy would. */
 		r = parse_policy(&tmp, text, name, err);
+		for (size_t k = 0; r >= 0 && k < ARRAY_SIZE(sec_io_uring_names); k++)
+			if (!sec_allowed_by_name(&tmp, sec_io_uring_names[k]))
+				implicit = "# Implicit in every policy (allow io_uring_* by name "
+					   "to let it in):\ndeny @io-uring\n";
 		free(tmp.rules);
 		if (r < 0)
 			return r;
 		src = text;
 	}
-	if (strlen(src) >= size)
+	len = strlen(src);
+	if (len + strlen(implicit) + 1 >= size)
 		return vb_err(err, VB_STAGE_CONFIG, -1, ENOBUFS, "Policy does not fit the buffer");
-	memcpy(buf, src, strlen(src) + 1);
-	return (int)strlen(src);
+	memcpy(buf, src, len);
+	if (*implicit && len && src[len - 1] != '\n')
+		buf[len++] = '\n';
+	memcpy(buf + len, implicit, strlen(implicit) + 1);
+	return (int)(len + strlen(implicit));
 }
 
 void sec_config_free(struct vb_sec_config *sec)

@@ -77,6 +77,10 @@ struct sec_group {
 	const char *members; /* space-separated syscalls and @groups */
 };
 const struct sec_group *sec_find_group(const char *name);
+/* The io_uring syscalls, and whether a rule allows one by its name (or
+ * as @io-uring): only then does a policy let it through. */
+extern const char *const sec_io_uring_names[3];
+bool sec_allowed_by_name(const struct vb_sec_config *sec, const char *name);
 /* security/bpf.c: frees the compiled programs. */
 void sec_free_progs(struct vb_sec_config *sec);
 
