@@ -11,7 +11,8 @@
  * Destinations are resolved inside the new root (see "Destinations" below):
  * a symlink under /newroot never leads an op out of it.
  *
- * Binds get nosuid (and nodev unless --dev-bind) and --ro-bind makes the
+ * Binds get nosuid (and nodev unless --dev-bind), overlays neither (as in
+ * bwrap), and --ro-bind makes the
  * whole subtree read-only, submounts included, in one mount_setattr()
  * call with AT_RECURSIVE; there is no mountinfo parsing on the fast path.
  * Nothing here allocates: paths are built in stack buffers.
@@ -552,7 +553,8 @@ static int mount_overlay(struct vb_child *c, size_t i, const char *rel)
 		return FAIL(c, (int)i, -r, "Can't make overlay mount on %s", DST(c, (int)i));
 	if ((r = nr_ensure_dir(c, rel, 0755)) < 0 || (r = dst_path(c, rel, dst, sizeof(dst))) < 0)
 		return FAIL(c, (int)i, -r, "Can't mkdir %s", DST(c, (int)i));
-	if (mount("overlay", dst, "overlay", MS_NOSUID | MS_NODEV, overlay_opts) < 0)
+	/* bwrap's flags: none (unlike its binds and tmpfs, no nosuid or nodev). */
+	if (mount("overlay", dst, "overlay", 0, overlay_opts) < 0)
 		return FAIL(c, (int)i, errno, "Can't make overlay mount on %s", DST(c, (int)i));
 	return 0;
 }
@@ -789,17 +791,30 @@ static int apply_op(struct vb_child *c, size_t i)
 		if ((r = nr_ensure_dir(c, rel, 0755)) < 0 ||
 		    (r = dst_path(c, rel, dst, sizeof(dst))) < 0)
 			return FAIL(c, idx, -r, "Can't mkdir %s", DST(c, idx));
+		/* bwrap names the path as it sees it during setup. */
 		if (mount("mqueue", dst, "mqueue", 0, NULL) < 0)
-			return FAIL(c, idx, errno, "Can't mount mqueue on %s", DST(c, idx));
+			return FAIL(c, idx, errno, "Can't mount mqueue on /newroot/%s",
+				    strcmp(rel, ".") == 0 ? "" : rel);
 		return 0;
-	case VB_OP_DIR:
-		if ((r = nr_ensure_dir(c, rel, op->have_perms ? op->perms : 0755)) < 0)
+	case VB_OP_DIR: {
+		mode_t mode = op->have_perms ? op->perms : 0755;
+
+		/* bwrap's ensure_dir(): a directory already there keeps its
+		 * mode (through --bind / / it is the host's); one made here
+		 * gets exactly the mode asked for, whatever the umask. */
+		r = nr_mkdir(c, rel, mode);
+		if (r == -EEXIST) {
+			if ((r = nr_ensure_dir(c, rel, mode)) < 0)
+				return FAIL(c, idx, -r, "Can't mkdir %s", DST(c, idx));
+			return 0;
+		}
+		if (r < 0)
 			return FAIL(c, idx, -r, "Can't mkdir %s", DST(c, idx));
-		if (op->have_perms && ((r = dst_path(c, rel, dst, sizeof(dst))) < 0 ||
-				       (r = chmod(dst, op->perms) < 0 ? -errno : 0) < 0))
-			return FAIL(c, idx, -r, "Can't chmod %#o %s", (unsigned)op->perms,
-				    DST(c, idx));
+		if ((r = dst_path(c, rel, dst, sizeof(dst))) < 0 ||
+		    (r = chmod(dst, mode) < 0 ? -errno : 0) < 0)
+			return FAIL(c, idx, -r, "Can't mkdir %s", DST(c, idx));
 		return 0;
+	}
 	case VB_OP_FILE: {
 		int fd = nr_create(c, rel, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY,
 				   op->have_perms ? op->perms : 0666);
@@ -855,17 +870,31 @@ static int apply_op(struct vb_child *c, size_t i)
 			ssize_t n;
 			int e = errno;
 
-			/* An identical symlink already there is fine (bwrap 0.5+). */
-			if (e == EEXIST) {
-				n = readlinkat(pfd, base, target, sizeof(target) - 1);
-				if (n >= 0) {
-					target[n] = '\0';
-					if (strcmp(target, op->src) == 0)
-						e = 0;
-				}
+			if (e != EEXIST) {
+				close(pfd);
+				return FAIL(c, idx, e, "Can't make symlink at %s", DST(c, idx));
 			}
+			/* bwrap 0.11: an identical symlink already there is
+			 * fine; anything else is named. */
+			n = readlinkat(pfd, base, target, sizeof(target) - 1);
+			e = errno;
 			close(pfd);
-			return e ? FAIL(c, idx, e, "Can't make symlink at %s", DST(c, idx)) : 0;
+			if (n < 0 && e == EINVAL)
+				return FAIL(c, idx, 0,
+					    "Can't make symlink at %s: destination exists and is "
+					    "not a symlink",
+					    DST(c, idx));
+			if (n < 0)
+				return FAIL(c, idx, e,
+					    "Can't make symlink at %s: destination exists, and "
+					    "cannot read symlink target",
+					    DST(c, idx));
+			target[n] = '\0';
+			if (strcmp(target, op->src) != 0)
+				return FAIL(c, idx, 0,
+					    "Can't make symlink at %s: existing destination is %s",
+					    DST(c, idx), target);
+			return 0;
 		}
 		close(pfd);
 		return 0;

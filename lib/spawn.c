@@ -237,7 +237,7 @@ _Noreturn static void run_child(struct spawn_state *st)
 	if (cfg->assert_userns_disabled && unshare(CLONE_NEWUSER) == 0)
 		CHILD_TRY(st,
 			  vb_child_fail(
-				  c, VB_STAGE_PRIVS, -1, EPERM,
+				  c, VB_STAGE_PRIVS, -1, 0,
 				  "creation of new user namespaces was not disabled as requested"));
 
 	/* bwrap's rule for when an init process is needed. */

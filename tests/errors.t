@@ -30,7 +30,7 @@ ERRORS=$(cat <<'TABLE'
 --dev-bind /nonexistent /x true|Can't find source path /nonexistent: No such file or directory|
 --dir /usr/x true|Can't mkdir /usr/x: Read-only file system|
 --tmpfs /usr/x true|Can't mkdir /usr/x: Read-only file system|
---symlink /a /usr true|Can't make symlink at /usr: File exists|
+--symlink /a /usr true|Can't make symlink at /usr: destination exists and is not a symlink|
 --file 99 /f true|Can't write data to file /f: Bad file descriptor|
 --seccomp 99 true|Can't read seccomp data: Bad file descriptor|
 --args 99 true|Can't read --args data: Bad file descriptor|

@@ -417,7 +417,17 @@ static int read_prog(int fd, struct vb_bpf_prog *ret, vb_error *err)
 	r = vb_read_fd(fd, &data, &len);
 	if (r < 0)
 		return vb_err(err, VB_STAGE_SECCOMP, -1, -r, "Can't read seccomp data");
-	if (len == 0 || len % 8 != 0) {
+	if (len == 0) {
+		/* bwrap hands the kernel an empty program, and says what its
+		 * refusal means. */
+		free(data);
+		return vb_err(
+			err, VB_STAGE_SECCOMP, -1, 0,
+			"Unable to set up system call filtering as requested: "
+			"prctl(PR_SET_SECCOMP) reported EINVAL. (Hint: this requires a kernel "
+			"configured with CONFIG_SECCOMP and CONFIG_SECCOMP_FILTER.)");
+	}
+	if (len % 8 != 0) {
 		free(data);
 		return vb_err(err, VB_STAGE_SECCOMP, -1, 0,
 			      "Invalid seccomp data, must be multiple of 8");
