@@ -214,6 +214,15 @@ static void acks_init(struct nl_acks *a, uint32_t seq0, unsigned n)
 	a->first = -1;
 }
 
+/* Leaves garbage where the next call's locals will be. */
+__attribute__((noinline)) static void dirty_stack(void)
+{
+	volatile char junk[16384];
+
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = (char)(0x80 | (i & 0x7f));
+}
+
 static void test_acks(void)
 {
 	struct nl_acks a;
@@ -262,6 +271,19 @@ static void test_acks(void)
 	put_ack_seq(SEQ, 0, NULL);
 	ok(nl_parse_acks(buf, len, PORT + 1, &a) == 1 && a.n_acked == 0,
 	   "batch: an ack to another port id is not ours");
+
+	/* An error without extended-ack text (issue 12): the text is empty,
+	 * not whatever the stack held, so that the caller's message ends in
+	 * strerror of the error alone.  The stack below is dirtied first. */
+	acks_init(&a, SEQ, 2);
+	memset(a.msg, 'Z', sizeof(a.msg));
+	len = 0;
+	put_ack_seq(SEQ, 0, NULL);
+	put_ack_seq(SEQ + 1, -EPERM, NULL);
+	dirty_stack();
+	r = nl_parse_acks(buf, len, PORT, &a);
+	ok(r == 0 && a.first == 1 && a.err[1] == -EPERM && a.msg[0] == '\0',
+	   "batch: an error without text leaves the text empty");
 
 	/* Malformed. */
 	acks_init(&a, SEQ, 1);

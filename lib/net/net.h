@@ -120,7 +120,7 @@ struct nl_acks {
 	int err[NL_BATCH_MAX];
 	int tolerate[NL_BATCH_MAX];
 	int first;     /* the first request that failed (not tolerated), or -1 */
-	char msg[256]; /* its extended-ack text */
+	char msg[256]; /* its extended-ack text, "" when the kernel sent none */
 };
 
 /* Parses one datagram for a batch's acks (a->seq0, a->n, a->tolerate and

@@ -123,6 +123,9 @@ static int parse_error(const struct nlmsghdr *nlh, char *msg, size_t msg_size)
 	size_t payload = nlh->nlmsg_len - sizeof(*nlh), off;
 	int error;
 
+	/* msg is always written: "" unless the kernel sent a text (the
+	 * caller's message then ends in strerror of the error alone). */
+	copy_text(msg, msg_size, "", 0);
 	if (payload < sizeof(*e))
 		return -EBADMSG;
 	e = mnl_nlmsg_get_payload(nlh);
@@ -243,7 +246,7 @@ int nl_parse_acks(const void *buf, size_t len, uint32_t portid, struct nl_acks *
 		if (nlh->nlmsg_type == NLMSG_OVERRUN)
 			return -ENOBUFS;
 		if (nlh->nlmsg_type == NLMSG_ERROR && !a->acked[i]) {
-			char text[sizeof(a->msg)];
+			char text[sizeof(a->msg)] = "";
 			const struct nlmsgerr *me = mnl_nlmsg_get_payload(nlh);
 			int e;
 
