@@ -9,7 +9,7 @@
  * library call it makes, and its line of --help; the parser, the help text
  * and the completions' checks (tests/completions.t) all read it.  The
  * parser never exits: a failure is a vb_error that main() prints, so that
- * the fuzzer (tests/fuzz-cli.c, which includes this file with
+ * the fuzzer (tests/fuzz-argv.c, which includes this file with
  * VB_CLI_NO_MAIN) can drive it.
  *
  * Exit status: the command's (128+N when killed by signal N); 1 for a usage

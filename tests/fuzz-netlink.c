@@ -4,7 +4,7 @@
  * the kernel sends.
  *
  * With clang:  clang -fsanitize=fuzzer,address -DVB_LIBFUZZER ... (see
- *              tests/libfuzzer-netlink.t, which builds and runs it briefly).
+ *              tests/libfuzzer.t, which builds and runs it briefly).
  * Otherwise:   this file's main() is a standalone driver: it replays the
  *              files named on its command line, then mutates built-in seeds
  *              (bit flips, truncation, length fields, splices) for
