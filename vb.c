@@ -148,7 +148,8 @@ static int parse_id(struct cli *c, const char *s, const char *what, unsigned *re
 	return 0;
 }
 
-/* A decimal number 0..max, for vb's own options. */
+/* A decimal number 0..max, for vb's own options: digits only, and one
+ * that is too big says so. */
 static int parse_number(struct cli *c, const char *opt, const char *s, unsigned long max,
 			unsigned long *ret)
 {
@@ -156,8 +157,10 @@ static int parse_number(struct cli *c, const char *opt, const char *s, unsigned 
 
 	errno = 0;
 	*ret = strtoul(s, &end, 10);
-	if (s[0] < '0' || s[0] > '9' || *end || errno || *ret > max)
+	if (s[0] < '0' || s[0] > '9' || *end || (errno && errno != ERANGE))
 		return cli_err(c, "%s: invalid number '%s'", opt, s);
+	if (errno == ERANGE || *ret > max)
+		return cli_err(c, "%s: '%s' out of range (at most %lu)", opt, s, max);
 	return 0;
 }
 
@@ -366,7 +369,9 @@ static int do_cpus(struct cli *c, const struct opt *o, char **a)
 
 	errno = 0;
 	d = strtod(a[0], &end);
-	if (a[0][0] == '\0' || *end || errno)
+	/* Too big or too small for a double (ERANGE: HUGE_VAL or about 0)
+	 * is out of the setter's range, and it says so. */
+	if (a[0][0] == '\0' || *end || (errno && errno != ERANGE))
 		return cli_err(c, "--cpus: invalid number '%s'", a[0]);
 	return o->set.dbl(c->cfg, d, &c->err);
 }
@@ -700,13 +705,13 @@ static const struct opt options[] = {
 	{ "--cpus", "n", "--cpus takes an argument", do_cpus, .set.dbl = vb_config_cpus,
 	  .usage = "--cpus N.N", .help = "Limit CPU time to N.N cores (cgroup)" },
 	{ "--cpu-weight", "n", "--cpu-weight takes an argument", do_uint,
-	  .set.uns = vb_config_cpu_weight, .arg = 100000, .usage = "--cpu-weight N",
+	  .set.uns = vb_config_cpu_weight, .arg = 10000, .usage = "--cpu-weight N",
 	  .help = "CPU weight, 1..10000 (cgroup)" },
 	{ "--pids-max", "n", "--pids-max takes an argument", do_bytes,
 	  .set.u64 = vb_config_pids_max, .usage = "--pids-max N",
 	  .help = "Limit the number of processes (cgroup)" },
 	{ "--io-weight", "n", "--io-weight takes an argument", do_uint,
-	  .set.uns = vb_config_io_weight, .arg = 100000, .usage = "--io-weight N",
+	  .set.uns = vb_config_io_weight, .arg = 10000, .usage = "--io-weight N",
 	  .help = "IO weight, 1..10000 (cgroup)" },
 	{ "--cgroup-parent", "n", "--cgroup-parent takes an argument", do_str,
 	  .set.str = vb_config_cgroup_parent, .usage = "--cgroup-parent PATH",

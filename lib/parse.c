@@ -93,9 +93,14 @@ VB_EXPORT int vb_parse_duration(const char *s, uint64_t *ret_usec)
 	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
 		if (strcmp(end, units[i].suffix) != 0)
 			continue;
-		if (whole > UINT64_MAX / units[i].usec / 2)
+		uint64_t u = units[i].usec;
+
+		if (whole > UINT64_MAX / u / 2)
 			return -ERANGE;
-		*ret_usec = whole * units[i].usec + frac * units[i].usec / frac_div;
+		/* frac * u / frac_div without the product, which overflows
+		 * for a day and nine digits: frac < frac_div, so the first
+		 * term is below u, the second below 1e18. */
+		*ret_usec = whole * u + frac * (u / frac_div) + frac * (u % frac_div) / frac_div;
 		return 0;
 	}
 	return -EINVAL;

@@ -322,6 +322,18 @@ t_bad_values() {
 --timeout soon|--timeout: invalid duration 'soon' (e.g. 10, 1.5s, 500ms, 2m)
 --timeout 0|--timeout must be more than 0 and at most 2147483647 seconds
 --timeout-signal BOGUS|--timeout-signal: invalid signal 'BOGUS'
+--timeout 24855.999999999d|--timeout must be more than 0 and at most 2147483647 seconds
+--kill-after 24855.999999999d|--kill-after must be more than 0 and at most 2147483647 seconds
+--timeout 106751992d|--timeout: duration '106751992d' out of range
+--kill-after 99999999999999999999s|--kill-after: duration '99999999999999999999s' out of range
+--cpus 1000000.001|--cpus must be between 0.01 and 1000000
+--cpus 1e400|--cpus must be between 0.01 and 1000000
+--cpus 1e-400|--cpus must be between 0.01 and 1000000
+--cpus nan|--cpus must be between 0.01 and 1000000
+--cpu-weight 10001|--cpu-weight: '10001' out of range (at most 10000)
+--io-weight 99999999999999999999|--io-weight: '99999999999999999999' out of range (at most 10000)
+--memory 16777216T|--memory: size '16777216T' out of range
+--pids-max 18446744073709551616|--pids-max: size '18446744073709551616' out of range
 EOF
 }
 mcase "bad supervision values: one-line errors" t_bad_values

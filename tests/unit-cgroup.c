@@ -35,6 +35,17 @@ static void test_parsers(void)
 	ok(vb_parse_duration("500ms", &v) == 0 && v == 500000, "duration 500ms");
 	ok(vb_parse_duration("2m", &v) == 0 && v == 120000000, "duration 2m");
 	ok(vb_parse_duration("0.25s", &v) == 0 && v == 250000, "duration 0.25s");
+	/* Nine fraction digits of a day: 999999999 * 86400000000 does not fit
+	 * in 64 bits (issue 12); beyond nine digits they are dropped. */
+	ok(vb_parse_duration("1.999999999d", &v) == 0 && v == 172799999913,
+	   "duration 1.999999999d");
+	ok(vb_parse_duration("0.123456789123d", &v) == 0 && v == 10666666569,
+	   "duration 0.123456789123d: nine fraction digits count");
+	ok(vb_parse_duration("24855.999999999d", &v) == 0 && v == 2147558399999913,
+	   "duration 24855.999999999d");
+	ok(vb_parse_duration("106751992.999999999d", &v) == -ERANGE &&
+		   vb_parse_duration("99999999999999999999", &v) == -ERANGE,
+	   "durations beyond 64 bits of microseconds are out of range");
 	ok(vb_parse_duration("1.", &v) == -EINVAL && vb_parse_duration("x", &v) == -EINVAL &&
 		   vb_parse_duration("5 s", &v) == -EINVAL,
 	   "malformed durations are refused");
@@ -189,7 +200,9 @@ static void test_cgroup_lifecycle(void)
 
 	vb_config_memory(cfg, 32 << 20, NULL);
 	vb_config_pids_max(cfg, 7, NULL);
-	vb_config_cpus(cfg, 0.5, NULL);
+	/* Above 42949.67 CPUs the quota in microseconds needs more than 32
+	 * bits (issue 12: 42949.683 became 1004 us, 0.01 CPU). */
+	vb_config_cpus(cfg, 42949.683, NULL);
 	r = cg_prepare(sb, &err);
 	if (r < 0) {
 		printf("# cg_prepare: %s: %s\n", err.message, strerror(err.error));
@@ -208,6 +221,18 @@ static void test_cgroup_lifecycle(void)
 				      : file_is(md->path, "memory.max", "33554432\n")),
 		   "the memory limit is in the kernel's file");
 		ok(p >= 0 && file_is(pd->path, "pids.max", "7\n"), "pids.max is 7");
+	}
+	{
+		int c = sb->cg->by_ctrl[1];
+		const struct cg_dir *cd = &sb->cg->dirs[c];
+
+		if (c < 0)
+			skip("no cpu controller here",
+			     "--cpus 42949.683 is a quota of 4294968300 us per 100 ms");
+		else
+			ok(cd->version == 1 ? file_is(cd->path, "cpu.cfs_quota_us", "4294968300\n")
+					    : file_is(cd->path, "cpu.max", "4294968300 100000\n"),
+			   "--cpus 42949.683 is a quota of 4294968300 us per 100 ms");
 	}
 	child = fork();
 	if (child == 0) {

@@ -144,6 +144,13 @@ VB_EXPORT int vb_config_cgroup_parent(vb_config *cfg, const char *path, vb_error
 	return 0;
 }
 
+/* The quota per 100 ms period: up to 1e11 us for 1000000 CPUs, more than
+ * 32 bits can hold from 42949.68 CPUs on (the kernel takes up to 2^44 us). */
+static uint64_t cg_cpu_quota_us(const struct vb_cg_config *cg)
+{
+	return (uint64_t)cg->cpus_milli * 100;
+}
+
 static unsigned needed_ctrls(const struct vb_cg_config *cg)
 {
 	unsigned n = 0;
@@ -666,7 +673,7 @@ static int apply_v2(const struct vb_cg_config *cg, const char *dir, unsigned ctr
 		}
 	}
 	if (r == 0 && (ctrls & CG_CPU) && cg->cpus_milli) {
-		snprintf(v, sizeof(v), "%u 100000", cg->cpus_milli * 100);
+		snprintf(v, sizeof(v), "%" PRIu64 " 100000", cg_cpu_quota_us(cg));
 		r = write_limit(dir, "cpu.max", v, "--cpus", err);
 	}
 	if (r == 0 && (ctrls & CG_CPU) && cg->cpu_weight) {
@@ -714,7 +721,7 @@ static int apply_v1(const struct vb_cg_config *cg, const char *dir, unsigned ctr
 	}
 	if (r == 0 && (ctrls & CG_CPU) && cg->cpus_milli) {
 		r = write_limit(dir, "cpu.cfs_period_us", "100000", "--cpus", err);
-		snprintf(v, sizeof(v), "%u", cg->cpus_milli * 100);
+		snprintf(v, sizeof(v), "%" PRIu64, cg_cpu_quota_us(cg));
 		if (r == 0)
 			r = write_limit(dir, "cpu.cfs_quota_us", v, "--cpus", err);
 	}
