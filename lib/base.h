@@ -70,6 +70,11 @@ char *vb_strdup_path(const char *s);
 /* open() with the rights of the caller's real uid and gid (setuid mode: the
  * fs ids only, for the one call).  Returns the fd or -errno. */
 int vb_open_as_caller(const char *path, int flags);
+/* The length (1 to 4) of the well-formed UTF-8 sequence at s (RFC 3629:
+ * no overlong forms, no surrogates, nothing above U+10FFFF), 0 when the
+ * byte at s starts none or s is at its NUL.  For the JSON writers, which
+ * escape each byte outside such a sequence as \u00XX (vb-events(7)). */
+size_t vb_utf8_len(const char *s);
 
 /* ---- parsers (lib/parse.c; the public ones are in voidbox.h) ------------ */
 

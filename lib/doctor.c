@@ -36,16 +36,22 @@ static void put(struct report *rp, const char *fmt, ...)
 		rp->len += (size_t)r;
 }
 
+/* As the event stream's strings (vb-events(7), STRINGS): always UTF-8,
+ * each byte outside a well-formed sequence as \u00XX. */
 static void json_str(struct report *rp, const char *s)
 {
 	put(rp, "\"");
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			put(rp, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			put(rp, "\\u%04x", *s);
+	while (*s) {
+		size_t n = vb_utf8_len(s);
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			put(rp, "\\%c", c);
+		else if (n == 0 || c < 0x20 || c == 0x7f)
+			put(rp, "\\u%04x", c);
 		else
-			put(rp, "%c", *s);
+			put(rp, "%.*s", (int)n, s);
+		s += n ? n : 1;
 	}
 	put(rp, "\"");
 }

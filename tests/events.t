@@ -157,6 +157,42 @@ t_setup_failed() {
 }
 mcase "a failed setup: setup_failed with the error record, exited setup-failed" t_setup_failed
 
+# A path that is not UTF-8 (issue 12): every line of the stream is still
+# UTF-8 and JSON, each byte outside a well-formed sequence is the escape
+# \u00XX of its value (vb-events(7), STRINGS), well-formed UTF-8 is kept.
+# The path: é (kept), ff fe (bytes no UTF-8 has), c3 before 'x' (a cut
+# sequence), c0 af (overlong '/'), ed a0 80 (a surrogate), f4 90 80 80
+# (above U+10FFFF).
+t_non_utf8_path() {
+	local bad=$'/nonexistent/\xc3\xa9\xff\xfe\xc3x\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80'
+	rm -f "$T/io/ev"
+	run_mode "$1" -- "${SBP[@]}" --status-fd 3 --ro-bind "$bad" /x true 3>"$T/io/ev"
+	expect_rc 1 || return 1
+	"$PY" - "$T/io/ev" <<'PYEOF' || { diag "$(od -c "$T/io/ev" | head -20)"; return 1; }
+import json, sys
+want = ("Can't find source path /nonexistent/\u00e9\u00ff\u00fe\u00c3x\u00c0\u00af"
+        "\u00ed\u00a0\u0080\u00f4\u0090\u0080\u0080")
+raw = open(sys.argv[1], "rb").read()
+lines = raw.splitlines()
+ok = bool(lines)
+for n, line in enumerate(lines, 1):
+    try:
+        e = json.loads(line.decode("utf-8"))
+    except ValueError as x:
+        print("# line %d: %s: %r" % (n, x, line))
+        ok = False
+        continue
+    if e["event"] == "setup_failed" and e["message"] != want:
+        print("# setup_failed message %r, want %r" % (e["message"], want))
+        ok = False
+if b"\xc3\xa9" not in raw or b"\\u00ff\\u00fe\\u00c3x" not in raw:
+    print("# not the bytes expected: %r" % raw)
+    ok = False
+sys.exit(0 if ok else 1)
+PYEOF
+}
+mcase "a path that is not UTF-8: every event line is UTF-8 and JSON, bad bytes escaped" t_non_utf8_path
+
 t_exec_failed() {
 	rm -f "$T/io/ev"
 	run_mode "$1" -- "${SBP[@]}" --status-fd 3 /nonexistent 3>"$T/io/ev"

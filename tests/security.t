@@ -164,4 +164,21 @@ assert (d["failed"] == 0) == (sys.argv[1] == "0"), (d["failed"], sys.argv[1])
 }
 mcase "--check-host --json parses, each failure has a fix" t_check_json
 
+# vb's own path is in the report: under a name that is not UTF-8 the JSON
+# is still UTF-8, the bytes escaped as vb-events(7) says.
+t_check_json_bytes() {
+	need_check || return 77
+	local dir=$T/io/bin-$'\xff\xc3'
+	mkdir -p "$dir" && cp "$T/bin/$PROG" "$dir/$PROG" || return 1
+	out=$("$dir/$PROG" --check-host --json 2>/dev/null)
+	printf '%s' "$out" | "$PY" -c '
+import json, sys
+d = json.loads(sys.stdin.buffer.read().decode("utf-8"))
+want = sys.argv[1].encode("utf-8", "surrogateescape").decode("latin-1")
+assert any(want in c["detail"] for c in d["checks"]), d
+' "$dir/$PROG" || { diag "not UTF-8 JSON naming $dir/$PROG"; rm -rf "$dir"; return 1; }
+	rm -rf "$dir"
+}
+mcase "--check-host --json under a non-UTF-8 path: UTF-8 JSON, the bytes escaped" t_check_json_bytes root
+
 done_testing

@@ -35,22 +35,29 @@ static void j_puts(struct jbuf *j, const char *s)
 	j_put(j, s, strlen(s));
 }
 
+/* A JSON string that is always UTF-8: well-formed UTF-8 as it is, each
+ * other byte (paths are bytes) as \u00XX of its value, as are the control
+ * characters and DEL (the rule is vb-events(7)'s, STRINGS). */
 static void j_escaped(struct jbuf *j, const char *s)
 {
 	j_put(j, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = vb_utf8_len((const char *)p);
 		char esc[8];
 
 		if (*p == '"' || *p == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)*p;
 			j_put(j, esc, 2);
-		} else if (*p < 0x20 || *p == 0x7f) {
+		} else if (n == 0 || *p < 0x20 || *p == 0x7f) {
 			snprintf(esc, sizeof(esc), "\\u%04x", *p);
 			j_put(j, esc, 6);
 		} else {
-			j_put(j, (const char *)p, 1);
+			j_put(j, (const char *)p, n);
+			p += n;
+			continue;
 		}
+		p++;
 	}
 	j_put(j, "\"", 1);
 }
