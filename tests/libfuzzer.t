@@ -97,8 +97,22 @@ for t in $targets; do
 	mkdir -p "$out/corpus-$t"
 	seeds=()
 	[ -d "$src/tests/fuzz-corpus/$t" ] && seeds=("$src/tests/fuzz-corpus/$t")
+	# The command line's words: every option of vb.c's table, and the
+	# arguments that reach the most code.
+	dict=()
+	if [ "$t" = argv ]; then
+		{
+			sed -n 's/^\t{ "\(--[a-z0-9=-]*\)".*/"\1\\x00"/p' "$src/vb.c"
+			for w in / /usr /tmp /dev /proc -- bridge none pasta ns:/ default minimal \
+				build network host-ro @base @file-system 64M 1.5 10s max \
+				NOFILE=1024 CAP_SYS_ADMIN ALL 0 1 3; do
+				printf '"%s\\x00"\n' "$w"
+			done
+		} >"$out/argv.dict"
+		dict=(-dict="$out/argv.dict")
+	fi
 	if (cd "$out" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-		"$bin" -runs="$runs" -rss_limit_mb=2048 -timeout=60 -print_final_stats=1 \
+		"$bin" -runs="$runs" -rss_limit_mb=2048 -timeout=60 -print_final_stats=1 "${dict[@]}" \
 		"corpus-$t" "${seeds[@]}" >"$out/run-$t.log" 2>&1); then
 		echo "ok $((i + 1)) - fuzz-$t: $(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$out/run-$t.log"), no crash, leak or UB"
 	else
