@@ -6,6 +6,7 @@
  */
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/fsuid.h>
 #include <sys/stat.h>
 
 #include "security/security.h"
@@ -142,8 +143,34 @@ static int proc_overmounts(void)
 	return n;
 }
 
+static int check_host(unsigned flags, const char *vb_path, char *buf, size_t size, vb_error *err);
+
+/* Installed setuid, the report must tell the caller nothing they could not
+ * find out themselves (vb_path is their argv[0]: stat() as root would say
+ * whether a file exists in a directory closed to them): every check runs
+ * with the caller's filesystem ids, the DAC-overriding capabilities off
+ * with them (access() checks the real ids anyway). */
 VB_EXPORT int vb_check_host(unsigned flags, const char *vb_path, char *buf, size_t size,
 			    vb_error *err)
+{
+	bool switch_ids = getuid() != geteuid() || getgid() != getegid();
+	uid_t fsuid = 0;
+	gid_t fsgid = 0;
+	int r;
+
+	if (switch_ids) {
+		fsgid = (gid_t)setfsgid(getgid());
+		fsuid = (uid_t)setfsuid(getuid());
+	}
+	r = check_host(flags, vb_path, buf, size, err);
+	if (switch_ids) {
+		(void)setfsuid(fsuid);
+		(void)setfsgid(fsgid);
+	}
+	return r;
+}
+
+static int check_host(unsigned flags, const char *vb_path, char *buf, size_t size, vb_error *err)
 {
 	struct report rp = { .buf = buf, .size = size, .json = flags & VB_CHECK_JSON };
 	char d[256];

@@ -42,6 +42,9 @@ void cg_config_free(struct vb_cg_config *cg);
 int net_prepare(struct vb_sandbox *sb, vb_error *err);
 int net_setup_parent(struct vb_sandbox *sb, vb_error *err);
 int net_setup_child(struct vb_sandbox *sb, const char *newroot, vb_error *err);
+/* Child, first thing after the go: closes what of the parent's it must not
+ * keep (the root-opened rtnetlink socket). */
+void net_child_start(struct vb_sandbox *sb);
 /* Namespaces the module needs (e.g. VB_NS_NET for --net bridge). */
 unsigned net_required_ns(const vb_config *cfg);
 /* Whether the module needs root in the outer process (--net bridge). */

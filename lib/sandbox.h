@@ -46,6 +46,7 @@ struct vb_sandbox {
 	 * ones for lib/net/ alone (net_priv_enter). */
 	bool privileged;
 	bool setuid_net;
+	bool nodump; /* setuid_net after setup: net_priv_leave leaves it non-dumpable */
 	/* Set by vb_run(): the outer process forwards catchable signals and
 	 * keeps them blocked until teardown; the sandbox gets child_sigmask. */
 	bool forward_signals;

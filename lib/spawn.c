@@ -202,6 +202,7 @@ _Noreturn static void run_child(struct spawn_state *st)
 				  setresuid((uid_t)-1, (uid_t)-1, geteuid()) < 0))
 		CHILD_TRY(st,
 			  vb_child_fail(c, VB_STAGE_PRIVS, -1, errno, "unable to switch to uid"));
+	net_child_start(c->sb);
 
 	if ((c->ns & VB_NS_NET) && !cfg->net && ns_loopback_up() < 0)
 		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_NETWORK, -1, errno,
@@ -483,9 +484,16 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 		if (setresgid((gid_t)-1, cfg->real_gid, (gid_t)-1) < 0 ||
 		    setresuid((uid_t)-1, cfg->real_uid, (uid_t)-1) < 0)
 			return vb_err(err, VB_STAGE_PRIVS, -1, errno, "unable to drop privileges");
-		(void)prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+		/* Not dumpable, and the child is born so: until it has given
+		 * up the saved root and closed the root-opened rtnetlink
+		 * socket (net_child_start), its mm is the one it shares with
+		 * this process, outside its user namespace, and only that
+		 * keeps the user's ptrace, /proc/PID/mem and pidfd_getfd off
+		 * it.  Its id maps are then written with root (below). */
+		(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 		sb->privileged = false;
 		sb->setuid_net = true;
+		sb->nodump = true;
 	} else if (cfg->is_privileged && (c->ns & VB_NS_USER)) {
 		/* Setuid with a user namespace: nothing needs root, so give it
 		 * up now; the rest runs exactly as the user could run it. */
@@ -622,9 +630,20 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 
 	if ((c->ns & VB_NS_USER) && cfg->userns_block_fd < 0) {
 		r = vb_fault("spawn-idmap");
+		/* setuid_net: the child is not dumpable, its /proc files are
+		 * root's: root writes the maps (the ids of the user only). */
+		if (r == 0 && sb->setuid_net && setresuid((uid_t)-1, 0, (uid_t)-1) < 0)
+			r = -errno;
 		if (r == 0)
 			r = ns_write_id_maps(sb->pid, c->sandbox_uid, cfg->real_uid, c->sandbox_gid,
 					     cfg->real_gid, cfg->real_uid != 0);
+		if (sb->setuid_net && geteuid() == 0) {
+			if (setresuid((uid_t)-1, cfg->real_uid, (uid_t)-1) < 0)
+				abort(); /* cannot fail with euid 0; never go on as root */
+			(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+			if (cfg->die_with_parent && sb->forward_signals)
+				(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		}
 		if (r < 0)
 			return vb_err(err, VB_STAGE_IDMAP, -1, -r, "setting up uid map");
 	}
@@ -679,7 +698,27 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 		return r;
 	sup_mark(sb, VB_SUP_EXEC);
 
-	if (c->setuid_mode && !cfg->net && !cfg->cg) {
+	if (c->setuid_mode && net_needs_root(cfg) && !cfg->cg) {
+		/* --net bridge without a user namespace: teardown removes the
+		 * veth, the rules and the lease as root, so root waits in the
+		 * saved ids (as with setuid_net); the effective ones, and with
+		 * them every capability, are the user's from here on. */
+		if (setresgid((gid_t)-1, cfg->real_gid, (gid_t)-1) < 0 ||
+		    setresuid((uid_t)-1, cfg->real_uid, (uid_t)-1) < 0)
+			return vb_err(err, VB_STAGE_PRIVS, -1, errno, "unable to drop privileges");
+		(void)setfsgid(cfg->real_gid);
+		(void)setfsuid(cfg->real_uid);
+		sb->privileged = false;
+		sb->setuid_net = true;
+	}
+	if (sb->setuid_net) {
+		/* Setup is done: nothing needs our id maps written any more. */
+		sb->nodump = true;
+		(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+		if (cfg->die_with_parent && sb->forward_signals)
+			(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	}
+	if (c->setuid_mode && !net_needs_root(cfg) && !cfg->cg) {
 		/* Nothing left that needs root: wait as the user. */
 		(void)setresgid(cfg->real_gid, cfg->real_gid, cfg->real_gid);
 		(void)setresuid(cfg->real_uid, cfg->real_uid, cfg->real_uid);

@@ -577,7 +577,8 @@ suid_userns_faults() {
 	local prog0=$PROG vbin0=$VB_BIN steps s bad=0 n=0
 	[ -x "$T/bin/vb-fault" ] || { SKIP_REASON="vb-fault not built"; return 77; }
 	mkdir -p "$T/etc" && cp -a /etc/. "$T/etc/" && mkdir -p "$T/etc/voidbox" || return 1
-	printf 'user %s bridge vb0 subnet 10.88.0.0/16\n' "$TUSER" >"$T/etc/voidbox/network.conf"
+	# --ipv6 without --subnet6: the default subnet6, which the grant names.
+	printf 'user %s bridge vb0 subnet 10.88.0.0/16 subnet6 fd56:6f69:6462::/64\n' "$TUSER" >"$T/etc/voidbox/network.conf"
 	mount --bind "$T/etc" /etc || { SKIP_REASON="cannot bind a copy of /etc"; return 77; }
 	set_vb "$T/bin/vb-fault"
 	local args=(--ro-bind / / --proc /proc --dev /dev --unshare-user --die-with-parent --net bridge
@@ -611,6 +612,290 @@ suid_userns_nogrant() {
 	[ -z "$(residue)" ] || { diag "left: $(residue)"; return 1; }
 }
 mcase "setuid + --unshare-user: --net bridge refused without a grant" suid_userns_nogrant setuid
+
+# ---- setuid networking with a grant (issue 9) ---------------------------------------
+# Each as an attacker holding a grant would try it, with the setuid copy;
+# root mode where the rule holds for everyone.
+# grant_on LINE...: network.conf holding LINEs, in a copy of /etc bound
+# over the real one (this test's mount namespace only); grant_off undoes.
+grant_on() {
+	if [ ! -d "$T/etc/voidbox" ]; then
+		mkdir -p "$T/etc" && cp -a /etc/. "$T/etc/" && mkdir -p "$T/etc/voidbox" || return 1
+	fi
+	printf '%s\n' "$@" >"$T/etc/voidbox/network.conf"
+	mount --bind "$T/etc" /etc || { SKIP_REASON="cannot bind a copy of /etc"; return 77; }
+}
+grant_off() { umount /etc; }
+GRANT="user $TUSER bridge vb0 subnet 10.88.0.0/16"
+
+# --publish: a host port something on the host listens on is refused (the
+# host's tcp-peer on 7001 has run since the start; a UDP one here).
+start_bg "$T/hu" python3 "$SRV" udp-echo 7121 "$T/hu"
+sn_publish_inuse() {
+	grant_on "$GRANT" || return $?
+	run_mode "$1" --ro-bind / / --net bridge --publish 7001:80 true
+	local r1=$rc e1=$err
+	run_mode "$1" --ro-bind / / --net bridge --publish 7121:80/udp true
+	grant_off
+	[ "$r1" = 1 ] && [ "$e1" = "$PROG: --publish: host port 7001/tcp is already in use" ] ||
+		{ diag "tcp: rc=$r1 $e1"; return 1; }
+	expect_fail "--publish: host port 7121/udp is already in use" || return 1
+	[ -z "$(residue)" ] || { diag "left: $(residue)"; return 1; }
+}
+mcase "--publish: a host port a host service listens on is refused (TCP, UDP), nothing left" \
+	sn_publish_inuse root setuid
+sn_publish_remote() {
+	grant_on "$GRANT" || return $?
+	run_mode "$1" --ro-bind / / --net bridge --publish 10.99.0.2:7122:80 true
+	grant_off
+	expect_fail "--publish: 10.99.0.2 is not an address of this host" || return 1
+	[ -z "$(residue)" ] || { diag "left: $(residue)"; return 1; }
+}
+mcase "--publish HOSTIP: an address that is not the host's is refused" sn_publish_remote root setuid
+# Even where bind() would let it through (ip_nonlocal_bind), the DNAT rule
+# takes only traffic for the host's own addresses: a host client of
+# upstream's 10.99.0.2:7123 still reaches upstream, not the sandbox.
+sn_publish_rule() {
+	local d pid got nlb
+	d=$(mkw sn-rule)
+	grant_on "$GRANT" || return $?
+	nlb=$(cat /proc/sys/net/ipv4/ip_nonlocal_bind)
+	echo 1 >/proc/sys/net/ipv4/ip_nonlocal_bind
+	rm -f "$T/u7123.ready"
+	start_bg "$T/u7123" ip netns exec "$UP" python3 "$SRV" tcp-peer 7123 "$T/u7123"
+	mode_prefix "$1"
+	"${MODE_CMD[@]}" --ro-bind / / --bind "$d" "$d" --unshare-pid --die-with-parent --net bridge \
+		--publish 10.99.0.2:7123:7041 -- sh -c "touch $d/ready; sleep 30" >/dev/null 2>"$d/err" &
+	pid=$!
+	for _ in $(seq 200); do [ -e "$d/ready" ] && break; sleep 0.05; done
+	got=$(timeout 10 python3 "$SRV" tcp-get 7123 10.99.0.2 2>&1 | tail -1)
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	echo "$nlb" >/proc/sys/net/ipv4/ip_nonlocal_bind
+	grant_off
+	rc=0 out="client of 10.99.0.2:7123: $got" err=$(cat "$d/err")
+	[ -e "$d/ready" ] || { diag "the sandbox did not start"; return 1; }
+	[ "$got" = "peer=10.99.0.1" ] || { diag "the connection went elsewhere: $got"; return 1; }
+	[ -z "$(residue)" ] || { diag "left: $(residue)"; return 1; }
+}
+mcase "--publish: the DNAT rule never takes a connection to a remote address" sn_publish_rule root setuid
+# While a sandbox publishes a port, the port is held: no host process can
+# start listening on it (SO_REUSEADDR or not), a second --publish is refused.
+sn_publish_hold() {
+	local d pid b1 b2
+	d=$(mkw sn-hold)
+	grant_on "$GRANT" || return $?
+	mode_prefix "$1"
+	"${MODE_CMD[@]}" --ro-bind / / --bind "$d" "$d" --unshare-pid --die-with-parent --net bridge \
+		--publish 7124:7041 -- sh -c "touch $d/ready; sleep 30" >/dev/null 2>"$d/err" &
+	pid=$!
+	for _ in $(seq 200); do [ -e "$d/ready" ] && break; sleep 0.05; done
+	b1=$(as_mode_user "$1" python3 -c 'import socket; s = socket.socket(); s.bind(("0.0.0.0", 7124)); s.listen(1); print("bound")' 2>&1 | tail -1)
+	b2=$(as_mode_user "$1" python3 -c 'import socket; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", 7124)); s.listen(1); print("bound")' 2>&1 | tail -1)
+	run_mode "$1" --ro-bind / / --net bridge --publish 7124:80 true
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	grant_off
+	[ -e "$d/ready" ] || { diag "the sandbox did not start: $(cat "$d/err")"; return 1; }
+	case $b1 in *"Address already in use"*) ;; *) diag "plain bind: $b1"; return 1 ;; esac
+	case $b2 in *"Address already in use"*) ;; *) diag "SO_REUSEADDR bind: $b2"; return 1 ;; esac
+	expect_fail "--publish: host port 7124/tcp is already in use" || return 1
+	[ -z "$(residue)" ] || { diag "left: $(residue)"; return 1; }
+}
+mcase "--publish: the host port is held while the sandbox runs (no listener, no second --publish)" \
+	sn_publish_hold root setuid
+
+# IPv6: a grant names the IPv6 it allows; nothing else in setuid mode, and
+# no host-wide forwarding switched by a user.
+FWD6=/proc/sys/net/ipv6/conf/all/forwarding
+sn_ipv6_nogrant() {
+	local fwd r1 e1
+	fwd=$(cat $FWD6)
+	echo 0 >$FWD6
+	grant_on "$GRANT" || return $?
+	run_mode setuid --ro-bind / / --net bridge --ipv6 true
+	r1=$rc e1=$err
+	run_mode setuid --ro-bind / / --net bridge --ipv6 --subnet6 2000::/8 true
+	grant_off
+	local now=$(cat $FWD6)
+	echo "$fwd" >$FWD6
+	local msg="--ipv6: the grant for bridge vb0 in /etc/voidbox/network.conf allows no IPv6 (a subnet6 on its line would)"
+	[ "$r1" = 1 ] && [ "$e1" = "$PROG: $msg" ] || { diag "--ipv6: rc=$r1 $e1"; return 1; }
+	expect_fail "$msg" || return 1
+	[ "$now" = 0 ] || { diag "forwarding switched on"; return 1; }
+	! ip -6 addr show dev vb0 2>/dev/null | grep -q '2000::' || { diag "2000:: on vb0"; return 1; }
+	! nft list table inet voidbox 2>/dev/null | grep -q '2000::' || { diag "a 2000:: rule"; return 1; }
+	[ -z "$(residue)" ] || { diag "left: $(residue)"; return 1; }
+}
+mcase "setuid: an IPv4-only grant refuses --ipv6 and --subnet6 2000::/8, nothing left" sn_ipv6_nogrant setuid
+sn_ipv6_grant() {
+	local fwd r1 o1 e1 r2 e2
+	fwd=$(cat $FWD6)
+	echo 0 >$FWD6
+	grant_on "$GRANT subnet6 fd00:88::/64" || return $?
+	run_mode setuid --ro-bind / / --net bridge --ipv6 --subnet6 fd00:88::/64 -- ip -6 -o addr show dev eth0
+	r1=$rc o1=$out e1=$err
+	run_mode setuid --ro-bind / / --net bridge --ipv6 --subnet6 fd00::/16 true
+	r2=$rc e2=$err
+	run_mode setuid --ro-bind / / --net bridge --ipv6 --subnet6 2000::/8 true
+	grant_off
+	local now=$(cat $FWD6)
+	echo "$fwd" >$FWD6
+	[ "$r1" = 0 ] && printf '%s' "$o1" | grep -q 'inet6 fd00:88::' || { diag "granted: rc=$r1 $o1 $e1"; return 1; }
+	[ "$r2" = 1 ] && [ "$e2" = "$PROG: --subnet6 fd00::/16 is not inside the subnet6 granted in /etc/voidbox/network.conf" ] ||
+		{ diag "fd00::/16: rc=$r2 $e2"; return 1; }
+	expect_fail "--subnet6 2000::/8 is not inside the subnet6 granted in /etc/voidbox/network.conf" || return 1
+	[ "$now" = 0 ] || { diag "forwarding switched on by a user"; return 1; }
+	! ip -6 addr show dev vb0 2>/dev/null | grep -qE '2000::|fd00::1/16' || { diag "refused prefix on vb0"; return 1; }
+	[ -z "$(residue)" ] || { diag "left: $(residue)"; return 1; }
+}
+mcase "setuid: a subnet6 grant allows a subnet6 inside it only; forwarding left alone" sn_ipv6_grant setuid
+
+# Per-user lease limit: max N, or by default half of the subnet's addresses.
+sn_limit() {
+	local d max=$2 cidr=$3 pids=() i
+	d=$(mkw sn-limit)
+	grant_on "user $TUSER bridge vb8 subnet $cidr${4:+ max $4}" || return $?
+	mode_prefix setuid
+	for i in $(seq "$max"); do
+		"${MODE_CMD[@]}" --ro-bind / / --bind "$d" "$d" --unshare-pid --die-with-parent \
+			--net bridge:vb8 --subnet "$cidr" -- sh -c "touch $d/$i.ready; sleep 30" >/dev/null 2>"$d/$i.err" &
+		pids+=($!)
+	done
+	for i in $(seq "$max"); do
+		for _ in $(seq 200); do [ -e "$d/$i.ready" ] && break; sleep 0.05; done
+	done
+	run_mode setuid --ro-bind / / --net bridge:vb8 --subnet "$cidr" true
+	local r1=$rc e1=$err
+	# Root is not counted: addresses are left for others.
+	run_mode root --ro-bind / / --net bridge:vb8 --subnet "$cidr" true
+	local r2=$rc
+	kill "${pids[@]}" 2>/dev/null
+	wait "${pids[@]}" 2>/dev/null
+	grant_off
+	for i in $(seq "$max"); do [ -e "$d/$i.ready" ] || { diag "sandbox $i: $(cat "$d/$i.err")"; return 1; }; done
+	rc=$r1 err=$e1 out=
+	expect_fail "No address for this user on bridge vb8: $max leases held, the limit of the grant in /etc/voidbox/network.conf (max $max)" || return 1
+	[ "$r2" = 0 ] || { diag "root's run on the same subnet: $r2"; return 1; }
+	[ -z "$(residue)" ] || { diag "left: $(residue)"; return 1; }
+}
+sn_limit_max() { sn_limit "$1" 1 10.89.0.0/24 1; }
+sn_limit_default() { sn_limit "$1" 2 10.89.0.0/29; }
+mcase "setuid: a grant's 'max 1': the user's second lease refused, naming the limit" sn_limit_max setuid
+mcase "setuid: default per-user limit, half of a /29's 5 addresses: the third lease refused" sn_limit_default setuid
+
+# --net-prune: only what the user's grant covers; unprivileged, an error.
+sn_prune_user() {
+	run_mode user --net-prune
+	expect_fail "--net-prune needs root (or vb installed setuid and a grant in /etc/voidbox/network.conf): Operation not permitted"
+}
+mcase "--net-prune unprivileged: an error, not a silent success" sn_prune_user user
+sn_prune_nogrant() {
+	[ -e /etc/voidbox/network.conf ] && { SKIP_REASON="host has a network.conf"; return 77; }
+	run_mode setuid --net-prune
+	expect_fail "--net-prune in setuid mode needs a grant in /etc/voidbox/network.conf"
+}
+mcase "setuid: --net-prune without a grant refused" sn_prune_nogrant setuid
+sn_prune_grant() {
+	# Root's idle bridge vb7, and the user's idle vb0.
+	run_mode root --ro-bind / / --net bridge:vb7 --subnet 10.87.0.0/16 true
+	[ "$rc" = 0 ] || { diag "root's vb7: $err"; return 1; }
+	run_mode root --ro-bind / / --net bridge true
+	grant_on "$GRANT" || return $?
+	run_mode setuid --net-prune
+	grant_off
+	expect_ok || return 1
+	ip link show vb7 >/dev/null 2>&1 || { diag "root's bridge vb7 removed"; return 1; }
+	nft list chain inet voidbox post-vb7 >/dev/null 2>&1 || { diag "root's NAT for vb7 removed"; return 1; }
+	! ip link show vb0 >/dev/null 2>&1 || { diag "the granted idle vb0 was not pruned"; return 1; }
+}
+mcase "setuid: --net-prune removes the granted idle bridge only, not root's" sn_prune_grant setuid
+
+# The outer vb gives up euid 0 and its capabilities once the network is
+# set up: /proc/<outer vb>/status, read by the command (its parent).
+sn_drop() {
+	local net=$2
+	grant_on "$GRANT" || return $?
+	# The drop follows the command's exec: wait for it (5 s at most).
+	run_mode setuid --ro-bind / / $3 --net "$net" -- sh -c \
+		'for i in $(seq 100); do grep -q "^CapEff:[[:space:]]*0*$" /proc/$PPID/status && break; sleep 0.05; done
+		 grep -E "^(Uid|CapEff):" /proc/$PPID/status'
+	grant_off
+	expect_rc 0 || return 1
+	expect_out_like "^Uid:[[:space:]]+$TUID[[:space:]]+$TUID[[:space:]]" || return 1
+	expect_out_like '^CapEff:[[:space:]]+0+$' || return 1
+}
+sn_drop_none() { sn_drop "$1" none; }
+sn_drop_bridge() { sn_drop "$1" bridge; }
+sn_drop_userns() { sn_drop "$1" bridge --unshare-user; }
+mcase "setuid --net none: the outer vb runs the command without euid 0 or capabilities" sn_drop_none setuid
+mcase "setuid --net bridge: the outer vb keeps no euid 0 or capabilities after setup" sn_drop_bridge setuid
+mcase "setuid --unshare-user --net bridge: the same" sn_drop_userns setuid
+
+# libnftables runs with an empty environment in setuid mode: libxtables'
+# IPTABLES_LIB_DIR (it says so on stderr when it reads it; XTABLES_LIBDIR,
+# read the same way, is a dlopen() path).  Root mode is the control.
+sn_env() {
+	grant_on "$GRANT" || return $?
+	# (XTABLES_LIBDIR, when set, is taken first and silently.)  Exported
+	# and unset again: an assignment before a function call may outlive it.
+	export IPTABLES_LIB_DIR=/nonexistent
+	run_mode "$1" --ro-bind / / --net bridge --no-nat true
+	unset IPTABLES_LIB_DIR
+	grant_off
+	expect_rc 0 || return 1
+	if [ "$1" = root ]; then
+		expect_err_like 'IPTABLES_LIB_DIR is deprecated' || { diag "control: libxtables did not read it"; return 1; }
+	else
+		! printf '%s' "$err" | grep -q IPTABLES_LIB_DIR || { diag "libxtables read the user's environment"; return 1; }
+	fi
+}
+mcase "setuid: libnftables does not see the user's environment (root: it does, control)" sn_env root setuid
+
+# With --unshare-user --net bridge, nothing of vb's that the user can
+# ptrace, read the memory of or take fds from holds root's ids or a
+# root-opened netlink socket: probed while the child waits on --block-fd.
+PROBE=$T/fix/vb-probe
+sn_grab() {
+	local d pid p kids bad=0 i
+	[ -x "$PROBE" ] || { SKIP_REASON="tests/vb-probe not built"; return 77; }
+	d=$(mkw sn-grab)
+	mkfifo "$d/blk" && chown "$TUID" "$d/blk" || return 1
+	grant_on "$GRANT" || return $?
+	exec 9<>"$d/blk"
+	mode_prefix setuid
+	"${MODE_CMD[@]}" --ro-bind / / --unshare-user --unshare-pid --die-with-parent --net bridge \
+		--block-fd 5 -- true 5<"$d/blk" >/dev/null 2>"$d/err" &
+	pid=$!
+	# Blocked: some process of vb's sits in read(5, ...).
+	for i in $(seq 200); do
+		kids=$(ps -o pid= --ppid "$pid" 2>/dev/null; for k in $(ps -o pid= --ppid "$pid" 2>/dev/null); do ps -o pid= --ppid "$k"; done)
+		for p in $kids; do grep -q '^0 0x5 ' "/proc/$p/syscall" 2>/dev/null && break 2; done
+		sleep 0.05
+	done
+	out=
+	for p in $pid $kids; do
+		local r
+		r=$("${AS_USER[@]}" "$PROBE" "grab:$p" | tr '\n' ' ')
+		out+="pid $p: $r"$'\n'
+		case $r in
+		*"grab-netlink yes"* | *"grab-uid0 yes"*)
+			case $r in *"grab-seize ok"* | *"grab-mem ok"* | *"grab-getfd ok"*) bad=1 ;; esac ;;
+		esac
+	done
+	echo x >&9
+	wait "$pid"
+	rc=$?
+	exec 9>&-
+	grant_off
+	err=$(cat "$d/err")
+	[ -n "$kids" ] || { diag "no process of vb's found"; return 1; }
+	[ "$bad" = 0 ] || { diag "the user can take root's ids or socket"; return 1; }
+	expect_rc 0 || return 1
+	[ -z "$(residue)" ] || { diag "left: $(residue)"; return 1; }
+}
+mcase "setuid + --unshare-user --net bridge: no process the user can attach to holds root or its netlink socket" \
+	sn_grab setuid
 
 # ---- prune -------------------------------------------------------------------------
 "$VB_BIN" --net-prune

@@ -407,6 +407,32 @@ t_cap_raise() {
 }
 mcase "capset()/PR_CAP_AMBIENT_RAISE of a dropped capability: EPERM (kept one: ok)" t_cap_raise
 
+# ---- --check-host: no file-existence oracle ------------------------------------
+# Its argv[0] is the caller's to choose, and --check-host stat()s it: in a
+# directory closed to the caller, a file there and none must read the same
+# (in an open one they differ: the control).
+check_host_as() { # DIR NAME: --check-host run with argv[0] DIR/NAME, DIR/NAME replaced by X
+	mode_prefix "$MODE"
+	"${MODE_CMD[@]:0:${#MODE_CMD[@]}-1}" bash -c 'exec -a "$1" "$2" --check-host' _ "$1/$2" \
+		"${MODE_CMD[-1]}" 2>&1 | sed "s#$1/$2#X#g"
+}
+t_check_host_oracle() {
+	local d=$T/w/closed o=$T/w/open a b ca cb
+	MODE=$1
+	rm -rf "$d" "$o" && mkdir -p "$d" "$o" && touch "$d/there" "$o/there" || return 1
+	chmod 700 "$d" && chmod 755 "$o"
+	a=$(check_host_as "$d" there)
+	b=$(check_host_as "$d" none)
+	ca=$(check_host_as "$o" there)
+	cb=$(check_host_as "$o" none)
+	rm -rf "$d" "$o"
+	rc=0 out=$a err=
+	[ "$ca" != "$cb" ] || { diag "control: an open directory's file does not show"; return 1; }
+	[ "$a" = "$b" ] || { diag "a closed directory's file shows: $(diff <(echo "$a") <(echo "$b") | grep '^[<>]')"; return 1; }
+}
+mcase "--check-host: a root-only directory's files do not show through argv[0] (open one: they do)" \
+	t_check_host_oracle user setuid
+
 # ---- symlinks at destinations --------------------------------------------------
 # A directory the sandbox can write (bound at /d) holds symlinks an earlier
 # run could have left: to the host through the setup's /oldroot, absolute

@@ -466,8 +466,8 @@ static void test_live(void)
 				struct in_addr a;
 				char p[PATH_MAX];
 
-				if (ipam_lease("vbt0", net, pre, NULL, NULL, NULL, &a, p, sizeof(p),
-					       NULL, &e) == 0) {
+				if (ipam_lease("vbt0", net, pre, NULL, NULL, NULL, NULL, &a, p,
+					       sizeof(p), NULL, &e) == 0) {
 					uint8_t last = (uint8_t)(ntohl(a.s_addr) & 0xff);
 
 					(void)!write(pfd[1], &last, 1);
@@ -492,7 +492,7 @@ static void test_live(void)
 		ok(got == 32 && distinct,
 		   "32 concurrent leases: 32 distinct addresses, none reserved");
 		r = ipam_lease("vbt0", net, pre, &(struct in_addr){ htonl(ntohl(net.s_addr) + 2) },
-			       NULL, NULL, &addr, path, sizeof(path), &first, &err);
+			       NULL, NULL, NULL, &addr, path, sizeof(path), &first, &err);
 		ok(r == -EADDRINUSE && !first, "--ip of a live lease refused");
 		for (int i = 0; i < 32; i++)
 			if (kids[i] > 0)
@@ -528,8 +528,8 @@ int main(void)
 		while (wait(NULL) > 0)
 			;
 		(void)ipam_parse_cidr4("10.77.0.0/24", &net, &pre);
-		ok(ipam_lease("vbt0", net, pre, NULL, NULL, NULL, &addr, path, sizeof(path), &first,
-			      &err) == 0 &&
+		ok(ipam_lease("vbt0", net, pre, NULL, NULL, NULL, NULL, &addr, path, sizeof(path),
+			      &first, &err) == 0 &&
 			   first && (ntohl(addr.s_addr) & 0xff) == 34,
 		   "leases of dead owners are swept; round-robin goes on after the last one");
 		ipam_release(path);
@@ -543,8 +543,8 @@ int main(void)
 
 			(void)ipam_parse_cidr4("10.78.0.0/29", &net, &pre);
 			for (int i = 0; i < 7; i++) {
-				if (ipam_lease("vbt1", net, pre, NULL, NULL, NULL, &addr, path,
-					       sizeof(path), NULL, &err) < 0)
+				if (ipam_lease("vbt1", net, pre, NULL, NULL, NULL, NULL, &addr,
+					       path, sizeof(path), NULL, &err) < 0)
 					break;
 				snprintf(got + strlen(got), sizeof(got) - strlen(got), "%u ",
 					 ntohl(addr.s_addr) & 0xff);
@@ -562,8 +562,8 @@ int main(void)
 				char p[PATH_MAX];
 				struct in_addr a;
 
-				if (ipam_lease("vbt2", net, pre, NULL, NULL, NULL, &a, p, sizeof(p),
-					       NULL, &err) == 0 &&
+				if (ipam_lease("vbt2", net, pre, NULL, NULL, NULL, NULL, &a, p,
+					       sizeof(p), NULL, &err) == 0 &&
 				    ipam_set_note(p, "publish nonat6=fd00::2 ") == 0 &&
 				    ipam_set_owner(p, 0) == 0)
 					_exit(0);
@@ -571,14 +571,47 @@ int main(void)
 			}
 			(void)wait(&r);
 			ok(WIFEXITED(r) && WEXITSTATUS(r) == 0 &&
-				   ipam_lease("vbt2", net, pre, NULL, stale_cb, NULL, &addr, path,
-					      sizeof(path), &first, &err) == 0 &&
+				   ipam_lease("vbt2", net, pre, NULL, NULL, stale_cb, NULL, &addr,
+					      path, sizeof(path), &first, &err) == 0 &&
 				   stale_seen.n == 1 &&
 				   strcmp(stale_seen.note, "publish nonat6=fd00::2 ") == 0 && first,
 			   "a stale lease's note reaches the sweep, after the owner line rewritten "
 			   "in place");
 			ipam_release(path);
 		}
+	}
+	/* Setuid mode's per-user limit: the user's leases count, others'
+	 * do not, and the refusal names the limit. */
+	if (getuid() == 0 && access("/run/voidbox/net/vbt0", F_OK) == 0) {
+		struct ipam_user u1 = { 4242, 2 }, u2 = { 4343, 2 };
+		struct in_addr net, a;
+		unsigned pre;
+		char p1[PATH_MAX], p2[PATH_MAX], p3[PATH_MAX], p4[PATH_MAX];
+		vb_error e = { 0 };
+		int r1, r2, r3, r4;
+
+		(void)ipam_parse_cidr4("10.76.0.0/24", &net, &pre);
+		r1 = ipam_lease("vbt3", net, pre, NULL, &u1, NULL, NULL, &a, p1, sizeof(p1), NULL,
+				&e);
+		r2 = ipam_lease("vbt3", net, pre, NULL, &u1, NULL, NULL, &a, p2, sizeof(p2), NULL,
+				&e);
+		r3 = ipam_lease("vbt3", net, pre, NULL, &u1, NULL, NULL, &a, p3, sizeof(p3), NULL,
+				&e);
+		ok(r1 == 0 && r2 == 0 && r3 < 0 && strstr(e.message, "(max 2)"),
+		   "per-user limit: the third lease of a user with max 2 refused, naming the limit");
+		if (r3 >= 0 || !strstr(e.message, "(max 2)"))
+			printf("# %d %d %d: %s\n", r1, r2, r3, e.message);
+		r4 = ipam_lease("vbt3", net, pre, NULL, &u2, NULL, NULL, &a, p4, sizeof(p4), NULL,
+				&e);
+		ok(r4 == 0, "per-user limit: another user still gets a lease");
+		if (r1 == 0)
+			ipam_release(p1);
+		if (r2 == 0)
+			ipam_release(p2);
+		if (r3 == 0)
+			ipam_release(p3);
+		if (r4 == 0)
+			ipam_release(p4);
 	}
 	return tap_end();
 }

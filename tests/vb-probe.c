@@ -8,6 +8,7 @@
  * protection and not a broken probe.
  *
  *   vb-probe PROBE[:ARG]...     e.g. vb-probe ptrace:%p open:/proc/%p/root/
+ *   vb-probe grab:PID           what an outsider can take of process PID
  *
  * In ARG, %p stands for the parent's pid.  Every call is made with
  * arguments that can do no harm even when the control run is full root
@@ -790,6 +791,62 @@ static const struct probe probes[] = {
 	{ "ambient", p_ambient },
 };
 
+/* grab:PID, run from outside as an ordinary user: what of a process of
+ * vb's that user can take.  Prints grab-seize, grab-mem (open of
+ * /proc/PID/mem), grab-getfd (pidfd_getfd of any of fds 0..255: ok when
+ * one came), then grab-netlink (yes when one so taken is a netlink socket)
+ * and grab-uid0 (yes when the status' Uid or Gid line has a 0 in it). */
+static void grab(pid_t pid)
+{
+	char path[64], line[256];
+	int pidfd, fd, first_err = 0, got = 0, netlink = 0, uid0 = 0;
+	long r;
+	FILE *f;
+
+	r = ptrace(PTRACE_SEIZE, pid, 0, 0);
+	report("grab-seize", r, errno);
+	if (r == 0)
+		(void)ptrace(PTRACE_DETACH, pid, 0, 0);
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	report("grab-mem", fd, errno);
+	if (fd >= 0)
+		close(fd);
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	for (int i = 0; pidfd >= 0 && i < 256; i++) {
+		int dom = 0;
+		socklen_t len = sizeof(dom);
+
+		fd = (int)syscall(SYS_pidfd_getfd, pidfd, i, 0);
+		if (fd < 0) {
+			if (errno != EBADF && !first_err)
+				first_err = errno;
+			continue;
+		}
+		got++;
+		if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &len) == 0 && dom == AF_NETLINK)
+			netlink++;
+		close(fd);
+	}
+	report("grab-getfd", got ? 0 : -1, pidfd < 0 ? errno : first_err ? first_err : EBADF);
+	if (pidfd >= 0)
+		close(pidfd);
+	printf("grab-netlink %s\n", netlink ? "yes" : "no");
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned a, b, c, d;
+
+		if ((sscanf(line, "Uid: %u %u %u %u", &a, &b, &c, &d) == 4 ||
+		     sscanf(line, "Gid: %u %u %u %u", &a, &b, &c, &d) == 4) &&
+		    (!a || !b || !c || !d))
+			uid0 = 1;
+	}
+	if (f)
+		fclose(f);
+	printf("grab-uid0 %s\n", uid0 ? "yes" : "no");
+}
+
 /* Expands %p (parent pid) in s into buf. */
 static const char *expand(const char *s, char *buf, size_t size)
 {
@@ -826,6 +883,10 @@ static int run_one(const char *spec)
 	}
 	if (!strcmp(name, "fds")) {
 		fds();
+		return 0;
+	}
+	if (!strcmp(name, "grab")) {
+		grab((pid_t)argnum());
 		return 0;
 	}
 	if (!strcmp(name, "sys")) {

@@ -87,6 +87,15 @@ static void undo_publish(void *data)
 	WITH_PRIV(st, nat_publish_del(st->tag));
 }
 
+static void undo_hold(void *data)
+{
+	struct vb_net_state *st = data;
+
+	for (size_t i = 0; i < st->n_hold; i++)
+		(void)close(st->hold_fd[i]);
+	st->n_hold = 0;
+}
+
 /* A lease's note: what was made for it outside the sandbox, written
  * before it is made (see ipam_set_note). */
 static void lease_note(const struct vb_net_state *st, char *buf, size_t size)
@@ -96,6 +105,8 @@ static void lease_note(const struct vb_net_state *st, char *buf, size_t size)
 	size_t n = 0;
 
 	buf[0] = '\0';
+	if (st->setuid) /* kept: the per-user count reads it */
+		n += (size_t)snprintf(buf + n, size - n, "uid=%u ", (unsigned)st->lease_uid);
 	if (net->n_publish > 0)
 		n += (size_t)snprintf(buf + n, size - n, "publish ");
 	if (net->no_nat && n < size)
@@ -139,6 +150,19 @@ void bridge_sweep_stale(const char *bridge, struct in_addr addr, const char *not
 
 /* ---- steps ---------------------------------------------------------------- */
 
+static int read_long_sysctl(const char *path)
+{
+	char c = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (read(fd, &c, 1) != 1)
+		c = 0;
+	(void)close(fd);
+	return c >= '0' && c <= '9' ? c - '0' : -1;
+}
+
 /* Writes "1" to a sysctl that reads "0"; logs once that it did. */
 static int enable_forwarding(const vb_config *cfg, const char *path, const char *name)
 {
@@ -160,6 +184,82 @@ static int enable_forwarding(const vb_config *cfg, const char *path, const char 
 	}
 	(void)close(fd);
 	return 0;
+}
+
+/* --publish takes a host port only where the host could have taken it
+ * itself: an address of the host's (bind() says EADDRNOTAVAIL otherwise),
+ * on a port that nothing on the host holds (EADDRINUSE; SO_REUSEADDR so
+ * that connections in TIME_WAIT do not count, cleared once bound so that
+ * nothing else can bind the port next to ours).  With keep, the sockets
+ * stay bound for the sandbox's life: no process starts listening on a
+ * port whose traffic goes to the sandbox. */
+static int hold_one(struct vb_net_state *st, const struct net_publish *p, int family, bool keep,
+		    vb_error *err)
+{
+	const char *proto = p->proto == IPPROTO_UDP ? "udp" : "tcp";
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6, .sin6_port = htons(p->host_port) };
+	struct sockaddr_in a4 = { .sin_family = AF_INET, .sin_port = htons(p->host_port) };
+	char h[INET6_ADDRSTRLEN] = "";
+	int one = 1, zero = 0, fd, r = 0;
+
+	if (p->host_family == family) {
+		if (family == AF_INET)
+			memcpy(&a4.sin_addr, &p->host_ip, 4);
+		else
+			a6.sin6_addr = p->host_ip;
+		inet_ntop(family, family == AF_INET ? (void *)&a4.sin_addr : (void *)&a6.sin6_addr,
+			  h, sizeof(h));
+	}
+	fd = socket(family, (p->proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return family == AF_INET6 && errno == EAFNOSUPPORT
+			       ? 0
+			       : NET_ERR(err, errno, "--publish: socket()");
+	if (family == AF_INET6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (vb_fault("net-publish-bind") < 0)
+		errno = EIO, r = -1;
+	else if (family == AF_INET)
+		r = bind(fd, (struct sockaddr *)&a4, sizeof(a4));
+	else
+		r = bind(fd, (struct sockaddr *)&a6, sizeof(a6));
+	if (r < 0) {
+		int e = errno;
+
+		(void)close(fd);
+		if (e == EADDRNOTAVAIL)
+			return NET_ERR(err, 0, "--publish: %s is not an address of this host", h);
+		if (e == EADDRINUSE)
+			return NET_ERR(err, 0, "--publish: host port %s%s%s%u/%s is already in use",
+				       *h ? h : "", *h && family == AF_INET6 ? "]" : "",
+				       *h ? ":" : "", p->host_port, proto);
+		return NET_ERR(err, e, "--publish: Can't bind host port %u/%s", p->host_port,
+			       proto);
+	}
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &zero, sizeof(zero));
+	if (!keep || st->n_hold >= ARRAY_SIZE(st->hold_fd)) {
+		(void)close(fd);
+		return 0;
+	}
+	st->hold_fd[st->n_hold++] = fd;
+	return 0;
+}
+
+static int hold_ports(struct vb_net_state *st, bool keep, vb_error *err)
+{
+	const struct vb_net_config *net = st->net;
+	int r = 0;
+
+	for (size_t i = 0; i < net->n_publish && r == 0; i++) {
+		const struct net_publish *p = &net->publish[i];
+
+		if (p->host_family != AF_INET6)
+			r = hold_one(st, p, AF_INET, keep, err);
+		if (r == 0 && net->ipv6 && p->host_family != AF_INET)
+			r = hold_one(st, p, AF_INET6, keep, err);
+	}
+	return r;
 }
 
 /* Sets net.ipv4.conf.<ifname>.<name> to 1 unless it is already. */
@@ -276,6 +376,11 @@ int bridge_prepare(struct vb_net_state *st, vb_error *err)
 				      net->prefix);
 	}
 
+	/* Before anything is made: a port the host holds is refused. */
+	r = hold_ports(st, false, err);
+	if (r < 0)
+		return r;
+
 	r = vb_fault("net-netlink");
 	if (r == 0)
 		r = nl_open(&st->host_nl);
@@ -289,6 +394,7 @@ int bridge_prepare(struct vb_net_state *st, vb_error *err)
 	if (r < 0)
 		return NET_ERR(err, EIO, "Can't lease an address on %s", net->bridge);
 	r = ipam_lease(net->bridge, net->subnet, net->prefix, net->have_ip ? &net->ip : NULL,
+		       st->setuid ? &(struct ipam_user){ st->lease_uid, st->lease_max } : NULL,
 		       bridge_sweep_stale, &st->host_nl, &st->addr, st->lease_path,
 		       sizeof(st->lease_path), NULL, err);
 	if (r < 0)
@@ -301,7 +407,7 @@ int bridge_prepare(struct vb_net_state *st, vb_error *err)
 	if (net->ipv6)
 		st->addr6 = ipam_addr6(net->subnet6,
 				       ntohl(st->addr.s_addr) - ntohl(net->subnet.s_addr));
-	if (net->n_publish > 0 || net->no_nat) {
+	if (net->n_publish > 0 || net->no_nat || st->setuid) {
 		/* Before any of it is made: a sweep of this lease after a
 		 * kill -9 then knows what to remove. */
 		char note[IPAM_NOTE_MAX];
@@ -319,9 +425,16 @@ int bridge_prepare(struct vb_net_state *st, vb_error *err)
 	r = vb_fault("net-forward");
 	if (r == 0)
 		r = enable_forwarding(cfg, "/proc/sys/net/ipv4/ip_forward", "net.ipv4.ip_forward");
-	if (r == 0 && net->ipv6)
+	if (r == 0 && net->ipv6 && !st->setuid)
 		r = enable_forwarding(cfg, "/proc/sys/net/ipv6/conf/all/forwarding",
 				      "net.ipv6.conf.all.forwarding");
+	else if (r == 0 && net->ipv6 &&
+		 read_long_sysctl("/proc/sys/net/ipv6/conf/all/forwarding") == 0)
+		/* Host-wide, and it turns off router advertisements on every
+		 * interface: not a user's to switch. */
+		vb_log(cfg, VB_LOG_WARNING,
+		       "net.ipv6.conf.all.forwarding is 0, left so in setuid mode: the sandbox's "
+		       "IPv6 reaches the host only");
 	if (r < 0)
 		return NET_ERR(err, -r, "Can't enable IP forwarding");
 
@@ -423,6 +536,12 @@ int bridge_setup_parent(struct vb_net_state *st, vb_error *err)
 		r = vb_fault("net-publish");
 		if (r < 0)
 			return NET_ERR(err, EIO, "Can't publish ports");
+		r = vb_rollback_push(&sb->rb, undo_hold, st, false);
+		if (r < 0)
+			return NET_ERR(err, -r, "Out of memory");
+		r = hold_ports(st, true, err);
+		if (r < 0)
+			return r;
 		/* A host client of 127.0.0.1:HOSTPORT is DNATed to the bridge
 		 * with its loopback source (masqueraded in post-<bridge>). */
 		r = set_sysctl(sb->cfg, net->bridge, "route_localnet");

@@ -239,10 +239,25 @@ static int lock_dir(const char *bridge, char *dir, size_t size, int *ret_dirfd)
 	return lockfd;
 }
 
-/* Sweeps stale leases; marks live ones in used (when given). */
-static int sweep(int dirfd, const char *bridge, struct in_addr net, unsigned prefix, uint8_t *used,
-		 ipam_stale_fn stale, void *data, size_t *ret_live)
+/* Whether a lease's note names uid as its user. */
+static bool note_has_uid(const char *note, uid_t uid)
 {
+	char want[24];
+	size_t n = (size_t)snprintf(want, sizeof(want), "uid=%u", (unsigned)uid);
+
+	for (const char *p = note; (p = strstr(p, want)); p += n)
+		if ((p == note || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* Sweeps stale leases; marks live ones in used (when given), counts those
+ * of user (when given) in *ret_mine. */
+static int sweep(int dirfd, const char *bridge, struct in_addr net, unsigned prefix, uint8_t *used,
+		 const struct ipam_user *user, ipam_stale_fn stale, void *data, size_t *ret_live,
+		 size_t *ret_mine)
+{
+	size_t mine = 0;
 	int fd = dup(dirfd);
 	DIR *d;
 	struct dirent *de;
@@ -266,6 +281,8 @@ static int sweep(int dirfd, const char *bridge, struct in_addr net, unsigned pre
 			uint32_t idx = ntohl(a.s_addr) - ntohl(net.s_addr);
 
 			live++;
+			if (user && note_has_uid(note, user->uid))
+				mine++;
 			if (used && idx < (1u << (32 - prefix)))
 				used[idx / 8] |= (uint8_t)(1u << (idx % 8));
 			continue;
@@ -277,6 +294,8 @@ static int sweep(int dirfd, const char *bridge, struct in_addr net, unsigned pre
 	closedir(d);
 	if (ret_live)
 		*ret_live = live;
+	if (ret_mine)
+		*ret_mine = mine;
 	return 0;
 }
 
@@ -316,9 +335,11 @@ static void write_hint(int lockfd, uint32_t idx)
 }
 
 int ipam_lease(const char *bridge, struct in_addr net, unsigned prefix, const struct in_addr *want,
-	       ipam_stale_fn stale, void *data, struct in_addr *ret_addr, char *ret_path,
-	       size_t path_size, bool *ret_first, vb_error *err)
+	       const struct ipam_user *user, ipam_stale_fn stale, void *data,
+	       struct in_addr *ret_addr, char *ret_path, size_t path_size, bool *ret_first,
+	       vb_error *err)
 {
+	size_t mine = 0;
 	char dir[PATH_MAX], name[INET_ADDRSTRLEN];
 	uint32_t hosts = 1u << (32 - prefix), idx = 0, base = ntohl(net.s_addr);
 	_cleanup_free_ uint8_t *used = NULL;
@@ -334,9 +355,14 @@ int ipam_lease(const char *bridge, struct in_addr net, unsigned prefix, const st
 	used = calloc(hosts / 8 + 1, 1);
 	if (!used)
 		return vb_err(err, VB_STAGE_NETWORK, -1, ENOMEM, "Out of memory");
-	r = sweep(dirfd, bridge, net, prefix, used, stale, data, &live);
+	r = sweep(dirfd, bridge, net, prefix, used, user, stale, data, &live, &mine);
 	if (r < 0)
 		return vb_err(err, VB_STAGE_NETWORK, -1, -r, "Can't read %s", dir);
+	if (user && mine >= user->max)
+		return vb_err(err, VB_STAGE_NETWORK, -1, 0,
+			      "No address for this user on bridge %s: %zu leases held, the "
+			      "limit of the grant in %s (max %u)",
+			      bridge, mine, NET_POLICY_FILE, user->max);
 	/* Network address, gateway and broadcast are never handed out. */
 	used[0] |= 0x3;
 	used[(hosts - 1) / 8] |= (uint8_t)(1u << ((hosts - 1) % 8));
@@ -374,6 +400,14 @@ int ipam_lease(const char *bridge, struct in_addr net, unsigned prefix, const st
 		return vb_err(err, VB_STAGE_NETWORK, -1, errno, "Can't create lease %s/%s", dir,
 			      name);
 	r = write_owner(fd, 0);
+	if (r == 0 && user) {
+		/* Under the lock: a start counting leases sees this one's user. */
+		char note[32];
+		int n = snprintf(note, sizeof(note), "uid=%u\n", (unsigned)user->uid);
+
+		if (pwrite(fd, note, (size_t)n, OWNER_LEN) != n)
+			r = -EIO;
+	}
 	(void)close(fd);
 	if (r < 0 || (size_t)snprintf(ret_path, path_size, "%s/%s", dir, name) >= path_size) {
 		(void)unlinkat(dirfd, name, 0);
@@ -432,7 +466,7 @@ int ipam_busy(const char *bridge, ipam_stale_fn stale, void *data, bool *ret_bus
 	lockfd = lock_dir(bridge, dir, sizeof(dir), &dirfd);
 	if (lockfd < 0)
 		return lockfd;
-	r = sweep(dirfd, bridge, any, 8, NULL, stale, data, &live);
+	r = sweep(dirfd, bridge, any, 8, NULL, NULL, stale, data, &live, NULL);
 	if (r < 0) {
 		(void)close(lockfd);
 		return r;

@@ -29,6 +29,7 @@
 
 #ifdef HAVE_NFTABLES
 #include <dlfcn.h>
+#include <sys/auxv.h>
 #include <nftables/libnftables.h>
 
 /* libnftables drags in libnftnl, libxtables, libjansson and libgmp: linked
@@ -80,22 +81,49 @@ fail:
 #define nft_ctx_get_error_buffer(ctx) nft.get_error(ctx)
 #define nft_run_cmd_from_buffer(ctx, buf) nft.run(ctx, buf)
 
+/* libnftables and the libraries it loads (libxtables: XTABLES_LIBDIR and
+ * IPTABLES_LIB_DIR name a directory to dlopen() extensions from) read the
+ * environment, and run as root here.  Started setuid (AT_SECURE), the
+ * environment is the user's: each call into them sees an empty one. */
+extern char **environ;
+static char **env_enter(void)
+{
+	static char *empty[] = { NULL };
+	char **saved = environ;
+
+	if (getauxval(AT_SECURE))
+		environ = empty;
+	return saved;
+}
+static void env_leave(char **saved)
+{
+	environ = saved;
+}
+
 bool nat_available(void)
 {
-	return nft_load();
+	char **env = env_enter(); /* the libraries' constructors run here */
+	bool ok = nft_load();
+
+	env_leave(env);
+	return ok;
 }
 
 /* libnftables initialises libxtables, whose xtables_init() _exit(111)s
  * when the real and effective uids differ: in setuid mode the real uid is
- * root's for as long as the context is made, then the user's again. */
+ * root's for as long as the context is made, then the user's again (and
+ * the environment is empty, see env_enter). */
 static struct nft_ctx *ctx_new(void)
 {
 	uid_t ruid = getuid();
 	struct nft_ctx *ctx;
+	char **env;
 
 	if (ruid != 0 && geteuid() == 0 && setresuid(0, (uid_t)-1, (uid_t)-1) < 0)
 		return NULL;
+	env = env_enter();
 	ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	env_leave(env);
 	if (ruid != 0 && geteuid() == 0 && setresuid(ruid, (uid_t)-1, (uid_t)-1) < 0)
 		abort(); /* cannot fail with euid 0; never go on with ruid 0 */
 	return ctx;
@@ -109,9 +137,13 @@ static int nft_run(const char *cmds, vb_error *err, const char *what)
 
 	if (!ctx)
 		return err ? vb_err(err, VB_STAGE_NETWORK, -1, ENOMEM, "%s", what) : -ENOMEM;
+	char **env;
+
 	(void)nft_ctx_buffer_output(ctx);
 	(void)nft_ctx_buffer_error(ctx);
+	env = env_enter();
 	r = nft_run_cmd_from_buffer(ctx, cmds);
+	env_leave(env);
 	if (r != 0 && err) {
 		const char *e = nft_ctx_get_error_buffer(ctx);
 		size_t n = e ? strcspn(e, "\n") : 0;
@@ -203,7 +235,11 @@ int nat_bridge_remove(const char *bridge, vb_error *err)
 			return 0;
 		(void)nft_ctx_buffer_output(ctx);
 		(void)nft_ctx_buffer_error(ctx);
-		if (nft_run_cmd_from_buffer(ctx, "list table inet " NET_NFT_TABLE "\n") == 0) {
+		char **env = env_enter();
+		int lr = nft_run_cmd_from_buffer(ctx, "list table inet " NET_NFT_TABLE "\n");
+
+		env_leave(env);
+		if (lr == 0) {
 			const char *out = nft_ctx_get_output_buffer(ctx);
 
 			empty = out && !strstr(out, "chain ") && !strstr(out, "set ");
@@ -262,7 +298,9 @@ static int put_dnat(char *buf, size_t size, size_t *len, const char *tag,
 		if (p->host_family != family)
 			return 0;
 		inet_ntop(family, &p->host_ip, h, sizeof(h));
-		snprintf(match, sizeof(match), "%s daddr %s", fam, h);
+		/* And only while it is the host's own: never a connection
+		 * to some other machine's address. */
+		snprintf(match, sizeof(match), "%s daddr %s fib daddr type local", fam, h);
 	} else if (family == AF_INET) {
 		/* Any of the host's own addresses, as Docker's ADDRTYPE LOCAL;
 		 * 127.0.0.1 included (see post-<bridge> and guard-<bridge>). */

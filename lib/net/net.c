@@ -45,6 +45,7 @@ int net_prepare(struct vb_sandbox *sb, vb_error *err)
 	const struct vb_net_config *net = cfg->net;
 	struct vb_net_state *st;
 	struct net_priv priv;
+	struct net_grant grant = { 0 };
 	int r = 0;
 
 	if (!net)
@@ -60,7 +61,7 @@ int net_prepare(struct vb_sandbox *sb, vb_error *err)
 			      "--ip, --mac, --no-nat and --ipv6 need --net bridge");
 	if (net->n_publish && net->mode != NET_MODE_BRIDGE && net->mode != NET_MODE_PASTA)
 		return vb_err(err, VB_STAGE_CONFIG, -1, 0, "--publish needs --net bridge or pasta");
-	if (cfg->is_privileged && (r = net_check_policy(cfg, net, err)) < 0)
+	if (cfg->is_privileged && (r = net_check_policy(cfg, net, &grant, err)) < 0)
 		return r;
 	if (net->mode == NET_MODE_BRIDGE && getuid() != 0 && !cfg->is_privileged)
 		return NET_ERR(err, EPERM,
@@ -74,6 +75,11 @@ int net_prepare(struct vb_sandbox *sb, vb_error *err)
 	st->net = net;
 	st->sb = sb;
 	st->ns_fd = -1;
+	if (cfg->is_privileged && net->mode == NET_MODE_BRIDGE) {
+		st->setuid = true;
+		st->lease_uid = cfg->real_uid;
+		st->lease_max = net_grant_max(&grant);
+	}
 	r = vb_rollback_push(&sb->rb, undo_free_state, st, false);
 	if (r < 0)
 		return NET_ERR(err, -r, "Out of memory");
@@ -140,6 +146,18 @@ int net_setup_parent(struct vb_sandbox *sb, vb_error *err)
 		return pasta_setup_parent(st, err);
 	default:
 		return 0;
+	}
+}
+
+void net_child_start(struct vb_sandbox *sb)
+{
+	struct vb_net_state *st = sb->net;
+
+	/* Opened by the parent, with root in setuid mode: CLOEXEC would keep
+	 * it up to the exec, and vb's PID 1 never execs. */
+	if (st && st->host_nl.fd > 0) {
+		(void)close(st->host_nl.fd);
+		st->host_nl.fd = 0;
 	}
 }
 

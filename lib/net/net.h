@@ -77,6 +77,11 @@ struct vb_net_state {
 	char resolv[2048]; /* the sandbox's resolv.conf, copied by the child */
 	size_t resolv_len;
 	pid_t pasta_pid;
+	bool setuid; /* leases carry the user's uid and a limit */
+	uid_t lease_uid;
+	unsigned lease_max;
+	int hold_fd[NET_MAX_PUBLISH * 2]; /* --publish: the host ports, held */
+	size_t n_hold;
 };
 
 /* Called for each data message of a reply; < 0 stops with that error. */
@@ -199,9 +204,16 @@ typedef void (*ipam_stale_fn)(const char *bridge, struct in_addr addr, const cha
  * the one handed out last (round-robin).
  * *ret_first says whether no other live lease exists on the bridge.
  * The lease names this process as owner; ipam_set_owner adds the sandbox. */
+/* Setuid mode: the lease records user's uid ("uid=N" in its note, which
+ * ipam_set_note must keep), and user may hold at most max live leases. */
+struct ipam_user {
+	uid_t uid;
+	unsigned max;
+};
 int ipam_lease(const char *bridge, struct in_addr net, unsigned prefix, const struct in_addr *want,
-	       ipam_stale_fn stale, void *data, struct in_addr *ret_addr, char *ret_path,
-	       size_t path_size, bool *ret_first, vb_error *err);
+	       const struct ipam_user *user, ipam_stale_fn stale, void *data,
+	       struct in_addr *ret_addr, char *ret_path, size_t path_size, bool *ret_first,
+	       vb_error *err);
 int ipam_set_owner(const char *path, pid_t sandbox_pid);
 /* Records what a sweep of this lease must remove, before it is made. */
 int ipam_set_note(const char *path, const char *note);
@@ -251,7 +263,24 @@ int net_build_resolv(const char (*dns)[INET6_ADDRSTRLEN], size_t n_dns, const ch
 
 /* net/policy.c: setuid mode's grants, and root for the module's fixed
  * operations (see net_priv_enter). */
-int net_check_policy(const vb_config *cfg, const struct vb_net_config *net, vb_error *err);
+struct net_grant {
+	char bridge[IFNAMSIZ];
+	struct in_addr subnet;
+	unsigned prefix;
+	bool have_subnet6; /* without it, no IPv6 at all */
+	struct in6_addr subnet6;
+	unsigned prefix6;
+	unsigned max; /* leases per user; 0: the default, see net_grant_max */
+};
+int net_check_policy(const vb_config *cfg, const struct vb_net_config *net, struct net_grant *ret,
+		     vb_error *err);
+/* Calls fn for each line of the policy file that grants something to uid
+ * (or a group of uid/gid), until fn returns non-zero (returned).  Else the
+ * number of such lines; -errno when the file cannot be read. */
+int net_grants_each(uid_t uid, gid_t gid, int (*fn)(const struct net_grant *g, void *data),
+		    void *data);
+/* The per-user lease limit of a grant: its max, or half its addresses. */
+unsigned net_grant_max(const struct net_grant *g);
 struct net_priv {
 	int kind; /* 0: nothing changed, 1: fs ids, 2: effective ids */
 	uid_t fsuid;

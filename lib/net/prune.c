@@ -7,8 +7,33 @@
 #include "fault.h"
 #include "net/net.h"
 
+/* Setuid mode: the bridges the caller's grants name. */
+struct granted {
+	char names[64][IFNAMSIZ];
+	size_t n;
+};
+
+static int add_granted(const struct net_grant *g, void *data)
+{
+	struct granted *gr = data;
+
+	if (gr->n < ARRAY_SIZE(gr->names))
+		snprintf(gr->names[gr->n++], IFNAMSIZ, "%s", g->bridge);
+	return 0;
+}
+
+static bool is_granted(const struct granted *gr, const char *name)
+{
+	for (size_t i = 0; i < gr->n; i++)
+		if (strcmp(gr->names[i], name) == 0)
+			return true;
+	return false;
+}
+
 VB_EXPORT int vb_net_prune(vb_error *err)
 {
+	bool setuid = getuid() != 0 && geteuid() == 0;
+	struct granted gr = { .n = 0 };
 	_cleanup_close_ int dirfd = -1;
 	DIR *d;
 	struct dirent *de;
@@ -17,6 +42,20 @@ VB_EXPORT int vb_net_prune(vb_error *err)
 	size_t n = 0;
 	int r;
 
+	/* Root prunes everything idle; setuid, only the bridges the user's
+	 * grants name (an idle bridge another grant shares is still idle:
+	 * any of its users could start on it and find it made again); an
+	 * ordinary user nothing at all, and is told so. */
+	if (getuid() != 0 && !setuid)
+		return NET_ERR(err, EPERM,
+			       "--net-prune needs root (or vb installed setuid and a grant in %s)",
+			       NET_POLICY_FILE);
+	if (setuid) {
+		r = net_grants_each(getuid(), getgid(), add_granted, &gr);
+		if (r <= 0)
+			return NET_ERR(err, 0, "--net-prune in setuid mode needs a grant in %s",
+				       NET_POLICY_FILE);
+	}
 	dirfd = open(NET_RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0)
 		return errno == ENOENT ? 0 : NET_ERR(err, errno, "Can't open %s", NET_RUN_DIR);
@@ -24,7 +63,8 @@ VB_EXPORT int vb_net_prune(vb_error *err)
 	if (!d)
 		return NET_ERR(err, errno, "Can't read %s", NET_RUN_DIR);
 	while ((de = readdir(d)) && n < ARRAY_SIZE(names))
-		if (de->d_name[0] != '.' && net_valid_ifname(de->d_name))
+		if (de->d_name[0] != '.' && net_valid_ifname(de->d_name) &&
+		    (!setuid || is_granted(&gr, de->d_name)))
 			snprintf(names[n++], IFNAMSIZ, "%.15s", de->d_name);
 	closedir(d);
 
