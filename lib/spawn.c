@@ -481,6 +481,12 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 		 * user's; root stays in the saved ones, for lib/net.c alone
 		 * (net_priv_enter).  The user cannot ptrace a process whose
 		 * saved uid and permitted capabilities are not theirs. */
+		if (cfg->userns_block_fd >= 0)
+			/* The caller would write the maps of a child that is
+			 * not dumpable (below): its /proc files are root's. */
+			return vb_err(err, VB_STAGE_CONFIG, -1, 0,
+				      "--userns-block-fd is not supported with --net bridge in "
+				      "setuid mode");
 		if (setresgid((gid_t)-1, cfg->real_gid, (gid_t)-1) < 0 ||
 		    setresuid((uid_t)-1, cfg->real_uid, (uid_t)-1) < 0)
 			return vb_err(err, VB_STAGE_PRIVS, -1, errno, "unable to drop privileges");

@@ -896,6 +896,15 @@ sn_grab() {
 }
 mcase "setuid + --unshare-user --net bridge: no process the user can attach to holds root or its netlink socket" \
 	sn_grab setuid
+# The caller of --userns-block-fd writes the id maps itself, of a child
+# that is not dumpable: refused, in one line, before anything is made.
+sn_userns_block() {
+	run_mode setuid --ro-bind / / --unshare-user --net bridge --userns-block-fd 5 --info-fd 6 true \
+		5</dev/null 6>/dev/null
+	expect_fail "--userns-block-fd is not supported with --net bridge in setuid mode" || return 1
+	[ -z "$(residue)" ] || { diag "left: $(residue)"; return 1; }
+}
+mcase "setuid + --unshare-user --net bridge: --userns-block-fd refused" sn_userns_block setuid
 
 # ---- prune -------------------------------------------------------------------------
 "$VB_BIN" --net-prune
