@@ -896,6 +896,57 @@ sn_grab() {
 }
 mcase "setuid + --unshare-user --net bridge: no process the user can attach to holds root or its netlink socket" \
 	sn_grab setuid
+# The same earlier, while the child still waits for its go with root in
+# its saved uid and the root-opened socket: the outer vb is held there by
+# an --info-fd pipe already full (it blocks writing the info).
+sn_grab_early() {
+	local d pid p kids bad=0 i catpid held=
+	[ -x "$PROBE" ] || { SKIP_REASON="tests/vb-probe not built"; return 77; }
+	d=$(mkw sn-grab-early)
+	mkfifo "$d/info" && chown "$TUID" "$d/info" || return 1
+	exec 8<>"$d/info"
+	python3 -c 'import os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_NONBLOCK)
+try:
+    while True: os.write(fd, b"x" * 4096)
+except BlockingIOError: pass' "$d/info" || return 1
+	grant_on "$GRANT" || return $?
+	mode_prefix setuid
+	"${MODE_CMD[@]}" --ro-bind / / --unshare-user --unshare-pid --die-with-parent --net bridge \
+		--info-fd 6 -- true 6>"$d/info" >/dev/null 2>"$d/err" &
+	pid=$!
+	for i in $(seq 200); do
+		grep -q '^1 0x6 ' "/proc/$pid/syscall" 2>/dev/null && { held=1; break; }
+		sleep 0.05
+	done
+	kids=$(ps -o pid= --ppid "$pid" 2>/dev/null)
+	out=
+	for p in $pid $kids; do
+		local r
+		r=$("${AS_USER[@]}" "$PROBE" "grab:$p" | tr '\n' ' ')
+		out+="pid $p: $r"$'\n'
+		case $r in
+		*"grab-netlink yes"* | *"grab-uid0 yes"*)
+			case $r in *"grab-seize ok"* | *"grab-mem ok"* | *"grab-getfd ok"*) bad=1 ;; esac ;;
+		esac
+	done
+	cat "$d/info" >/dev/null &
+	catpid=$!
+	exec 8>&-
+	wait "$pid"
+	rc=$?
+	kill "$catpid" 2>/dev/null
+	wait "$catpid" 2>/dev/null
+	grant_off
+	err=$(cat "$d/err")
+	[ -n "$held" ] && [ -n "$kids" ] || { diag "vb was not held before the go (held=$held, children: $kids)"; return 1; }
+	[ "$bad" = 0 ] || { diag "the user can take root's ids or socket"; return 1; }
+	expect_rc 0 || return 1
+	[ -z "$(residue)" ] || { diag "left: $(residue)"; return 1; }
+}
+mcase "setuid + --unshare-user --net bridge: before the go, the child holding root is out of the user's reach" \
+	sn_grab_early setuid
+
 # The caller of --userns-block-fd writes the id maps itself, of a child
 # that is not dumpable: refused, in one line, before anything is made.
 sn_userns_block() {
