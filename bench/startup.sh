@@ -1,56 +1,92 @@
 #!/bin/bash
 # bench/startup.sh: how long vb takes to start a sandbox and run `true`,
-# against bwrap and unshare(1) measured in the same run, and vb's peak RSS
-# against bwrap's.  Prints a table of means and the ratios vb/bwrap and
-# vb/unshare; see bench/README.md for the targets.
+# against bench/floor (the least work that gives the same sandbox), bwrap and
+# unshare(1), all measured in one paired run; and vb's peak RSS against
+# bwrap's.  Prints medians and the ratios vb/floor, vb/bwrap, vb/unshare, with
+# the load average before and after; see bench/README.md for the goals.
 #
-#   VB=path/to/vb BWRAP=/usr/bin/bwrap RUNS=200 bench/startup.sh
+#   bench/startup.sh [--busy] [--ops]
+#   VB=build/vb FLOOR=build/bench/floor BWRAP=/usr/bin/bwrap RUNS=200 ROUNDS=10 bench/startup.sh
 #
-# Cases (each one hyperfine invocation with all three peers, so that machine
-# noise hits them alike):
+# --busy runs two `yes >/dev/null` loops beside the measurement (the
+#        machine's two cores busy), killed at the end.
+# --ops  adds the 200-op flatpak-like line.
+#
+# Lines (vb and bwrap get the same arguments):
+#   ns    --unshare-user --unshare-pid --unshare-ipc --unshare-uts --bind / / true
+#         floor: floor true;  unshare -Umpiu -c --fork true
 #   bind  --bind / / true
+#         floor: floor true (more namespaces than vb makes as root: for context)
+#         unshare: root: unshare -m --fork true; user: unshare -Um -c --fork true
 #   all   --unshare-all --ro-bind / / --proc /proc --dev /dev true
-#   ops   a flatpak-like command line of 200 ops (--ro-bind, --symlink,
-#         --setenv, --dir, ...) on top of --unshare-all, generated below
-# Modes: as root, and as an unprivileged user (BENCH_USER, default the test
-# suite's "vbtest", when it exists and may create user namespaces) through
-# setpriv; there vb and bwrap build a user namespace themselves.
+#         floor: floor -n true (no /proc, no /dev);  unshare -Umpiun -C -c --fork --mount-proc true
+#   ops   (with --ops) 200 ops on top of --unshare-all; floor and unshare as for "all"
 #
-# The unshare(1) peer makes the same namespaces and forks the same way but
-# does no mount work of its own, so it is a floor, not an equal:
-#   bind: bwrap makes a mount namespace only (plus a user namespace when not
-#         root), then forks the command:  unshare [-Ur] -m --fork true
-#   all:  --unshare-all is user(-try), ipc, pid, net, uts and cgroup(-try),
-#         plus the mount namespace; --proc is --mount-proc.  There is no
-#         unshare counterpart of --dev (a tmpfs with device nodes bound in):
-#         unshare -Urmipnu -C --fork --mount-proc true
-#   ops:  the same unshare line as "all": 200 mounts and files have no
-#         unshare equivalent, so its ratio shows what the ops cost on top.
+# Pairing: each (mode, line) is ROUNDS hyperfine invocations of RUNS/ROUNDS
+# runs of every peer (with --warmup), so that the peers alternate every few
+# milliseconds and machine noise hits them alike; the medians are over all
+# runs pooled.  Modes: root, and the ordinary user BENCH_USER (default
+# vbtest, the test suite's user): hyperfine itself runs as that user (setpriv
+# --reuid --regid --clear-groups), so no setpriv is inside the timings, and
+# every binary is a copy in a world-readable temp dir.
 set -u
-VB=${VB:-$(cd "$(dirname "$0")/.." && pwd)/vb}
+here=$(cd "$(dirname "$0")" && pwd)
+VB=${VB:-$here/../vb}
+FLOOR=${FLOOR:-$here/floor}
 BWRAP=${BWRAP:-/usr/bin/bwrap}
 RUNS=${RUNS:-200}
+ROUNDS=${ROUNDS:-10}
 RSS_RUNS=${RSS_RUNS:-20}
 BENCH_USER=${BENCH_USER:-vbtest}
+BUSY=
+OPS=
+for a in "$@"; do
+	case $a in
+	--busy) BUSY=1 ;;
+	--ops) OPS=1 ;;
+	*)
+		echo "usage: bench/startup.sh [--busy] [--ops]" >&2
+		exit 2
+		;;
+	esac
+done
 
-die() { echo "bench: $*" >&2; exit 1; }
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
 for t in hyperfine python3 /usr/bin/time unshare setpriv; do
 	command -v "$t" >/dev/null || die "$t is missing (apt-get install hyperfine time python3)"
 done
 [ -x "$VB" ] || die "no vb at $VB (set VB=path)"
-"$VB" --bind / / true || die "$VB does not run a sandbox"
-VB=$(readlink -f "$VB")
+[ -x "$FLOOR" ] || die "no floor at $FLOOR (make bench; set FLOOR=path)"
 
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
-trap 'rm -rf "$tmp"' EXIT
+busy_pids=()
+cleanup() {
+	for p in "${busy_pids[@]}"; do kill "$p" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+# World-readable copies, so that the ordinary user runs exactly these.
+mkdir "$tmp/bin" "$tmp/out"
+cp "$VB" "$tmp/bin/vb"
+cp "$FLOOR" "$tmp/bin/floor"
+cp "$BWRAP" "$tmp/bin/bwrap"
+chmod 755 "$tmp/bin" "$tmp/bin/"*
+chmod 777 "$tmp/out"
+V=$tmp/bin/vb F=$tmp/bin/floor B=$tmp/bin/bwrap
+"$V" --bind / / true || die "$VB does not run a sandbox"
+"$F" true || die "$FLOOR does not run"
 
-# The 200-op command line: what flatpak run hands bwrap, give or take.
-gen_ops() {
+gen_ops() { # the 200-op command line: what flatpak run hands bwrap, give or take
 	local n=0 i
-	op() { printf '%s ' "$@"; n=$((n + 1)); }
-	op --unshare-all
-	op --die-with-parent
+	op() {
+		printf '%s ' "$@"
+		n=$((n + 1))
+	}
+	op --unshare-all --die-with-parent
 	op --ro-bind /usr /usr
 	op --symlink usr/bin /bin
 	op --symlink usr/sbin /sbin
@@ -72,38 +108,38 @@ gen_ops() {
 	for ((i = 0; n < 200; i++)); do op --ro-bind-try /usr/share/doc /run/app/doc$i; done
 	op --chdir /
 }
-OPS=$(gen_ops)
-[ "$(wc -w <<<"$OPS")" -gt 400 ] || die "generated command line is too short"
 
 declare -A SB=(
+	[ns]="--unshare-user --unshare-pid --unshare-ipc --unshare-uts --bind / / true"
 	[bind]="--bind / / true"
 	[all]="--unshare-all --ro-bind / / --proc /proc --dev /dev true"
-	[ops]="$OPS true"
 )
-CASES=(bind all ops)
-
-# mode_cmd MODE: the prefix that runs a command in MODE.
-mode_prefix() {
+CASES=(ns bind all)
+if [ -n "$OPS" ]; then
+	SB[ops]="$(gen_ops) true"
+	CASES+=(ops)
+fi
+floor_line() { # CASE
 	case $1 in
-	root) echo "" ;;
-	user) echo "setpriv --reuid=$BUID --regid=$BGID --clear-groups --" ;;
+	ns | bind) echo "$F true" ;;
+	*) echo "$F -n true" ;;
 	esac
 }
 unshare_line() { # MODE CASE
-	local u=""
-	[ "$1" = user ] && u="-Ur"
 	case $2 in
-	bind) echo "unshare $u -m --fork true" ;;
-	*) echo "unshare -Urmipnu -C --fork --mount-proc true" ;;
+	ns) echo "unshare -Umpiu -c --fork true" ;;
+	bind) if [ "$1" = root ]; then echo "unshare -m --fork true"; else echo "unshare -Um -c --fork true"; fi ;;
+	*) echo "unshare -Umpiun -C -c --fork --mount-proc true" ;;
 	esac
 }
 
 MODES=(root)
+RUN_AS=()
 if [ "$(id -u)" = 0 ]; then
 	if BUID=$(id -u "$BENCH_USER" 2>/dev/null); then
 		BGID=$(id -g "$BENCH_USER")
-		if setpriv --reuid="$BUID" --regid="$BGID" --clear-groups -- unshare -Ur true 2>/dev/null &&
-			setpriv --reuid="$BUID" --regid="$BGID" --clear-groups -- "$VB" --bind / / true; then
+		UPRE=(setpriv --reuid="$BUID" --regid="$BGID" --clear-groups --)
+		if "${UPRE[@]}" unshare -Ur true 2>/dev/null && "${UPRE[@]}" "$V" --bind / / true; then
 			MODES+=(user)
 		else
 			echo "bench: $BENCH_USER cannot make user namespaces here; user mode left out" >&2
@@ -113,53 +149,70 @@ if [ "$(id -u)" = 0 ]; then
 	fi
 else
 	MODES=(user) # already unprivileged: run everything as ourselves
-	BUID=$(id -u) BGID=$(id -g)
+	UPRE=()
 fi
 
-# peak_rss PREFIX CMD...: the largest max-RSS (KiB) over RSS_RUNS runs.
+# peak_rss MODE CMD...: the largest max-RSS (KiB, /usr/bin/time -v) over RSS_RUNS runs.
 peak_rss() {
-	local pre=$1 max=0 r i
+	local mode=$1 max=0 r i
 	shift
 	for ((i = 0; i < RSS_RUNS; i++)); do
-		# shellcheck disable=SC2086
-		r=$($pre /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1)
+		if [ "$mode" = user ]; then
+			r=$("${UPRE[@]}" /usr/bin/time -v "$@" 2>&1 >/dev/null)
+		else
+			r=$(/usr/bin/time -v "$@" 2>&1 >/dev/null)
+		fi
+		r=$(sed -n 's/.*Maximum resident set size (kbytes): //p' <<<"$r")
 		[ "${r:-0}" -gt "$max" ] && max=$r
 	done
 	echo "$max"
 }
 
-echo "# vb: $VB ($("$VB" --version)); bwrap: $BWRAP ($("$BWRAP" --version)); $RUNS runs each"
-echo "# $(uname -sr), $(nproc) CPUs, $(hyperfine --version)"
-printf '%-5s %-4s %9s %9s %9s %8s %10s %9s %9s %9s %9s\n' case mode vb_ms bwrap_ms unshare_ms vb/bwrap vb/unshare med_v/b cpu_v/b vb_rssK bwrap_rssK
+if [ -n "$BUSY" ]; then
+	for _ in 1 2; do
+		yes >/dev/null &
+		busy_pids+=($!)
+	done
+	sleep 1
+fi
+per=$(((RUNS + ROUNDS - 1) / ROUNDS))
+echo "# vb: $VB ($("$V" --version)); bwrap: $BWRAP ($("$B" --version)); floor: $FLOOR"
+echo "# $(uname -sr), $(nproc) CPUs, $(hyperfine --version); $ROUNDS rounds x $per runs per peer${BUSY:+; two busy loops beside}"
+echo "# load before: $(uptime)"
+printf '%-5s %-4s %8s %8s %8s %8s %8s %8s %10s %8s %8s\n' line mode vb_ms floor_ms bwrap_ms unsh_ms vb/floor vb/bwrap vb/unshare vb_rssK bw_rssK
 for mode in "${MODES[@]}"; do
-	pre=$(mode_prefix "$mode")
 	for c in "${CASES[@]}"; do
-		# In user mode the prefix is the same for all three, so its own
-		# cost (a fork+exec of setpriv) is in every mean alike.
+		pre=()
+		[ "$mode" = user ] && pre=("${UPRE[@]}")
+		for ((k = 0; k < ROUNDS; k++)); do
+			# shellcheck disable=SC2086
+			"${pre[@]}" hyperfine -N --warmup 3 -r "$per" --export-json "$tmp/out/$mode-$c-$k.json" \
+				-n vb "$V ${SB[$c]}" \
+				-n floor "$(floor_line "$c")" \
+				-n bwrap "$B ${SB[$c]}" \
+				-n unshare "$(unshare_line "$mode" "$c")" >"$tmp/out/$mode-$c.log" 2>&1 ||
+				{
+					cat "$tmp/out/$mode-$c.log" >&2
+					die "hyperfine failed for $c ($mode)"
+				}
+		done
 		# shellcheck disable=SC2086
-		hyperfine -N -w 10 -r "$RUNS" --export-json "$tmp/$mode-$c.json" \
-			-n vb "$pre $VB ${SB[$c]}" \
-			-n bwrap "$pre $BWRAP ${SB[$c]}" \
-			-n unshare "$pre $(unshare_line "$mode" "$c")" >"$tmp/$mode-$c.log" 2>&1 ||
-			{ cat "$tmp/$mode-$c.log" >&2; die "hyperfine failed for $c ($mode)"; }
+		rv=$(peak_rss "$mode" "$V" ${SB[$c]})
 		# shellcheck disable=SC2086
-		rv=$(peak_rss "$pre" "$VB" ${SB[$c]})
-		# shellcheck disable=SC2086
-		rb=$(peak_rss "$pre" "$BWRAP" ${SB[$c]})
-		python3 - "$tmp/$mode-$c.json" "$c" "$mode" "$rv" "$rb" <<'EOF'
-import json, sys
-rs = json.load(open(sys.argv[1]))["results"]
-res = {r["command"]: r["mean"] * 1000 for r in rs}
-med = {r["command"]: r["median"] for r in rs}
-cpu = {r["command"]: r["user"] + r["system"] for r in rs}
-vb, bw, un = res["vb"], res["bwrap"], res["unshare"]
-# The median ratio and the CPU-time (user+system) ratio too: on a busy
-# machine a few slow runs move the means, and waiting for a core moves wall
-# time but not CPU time.
-print("%-5s %-4s %9.3f %9.3f %9.3f %8.2f %10.2f %9.2f %9.2f %9s %9s" %
-      (sys.argv[2], sys.argv[3], vb, bw, un, vb / bw, vb / un, med["vb"] / med["bwrap"],
-       cpu["vb"] / cpu["bwrap"], sys.argv[4], sys.argv[5]))
+		rb=$(peak_rss "$mode" "$B" ${SB[$c]})
+		python3 - "$tmp/out" "$mode-$c" "$c" "$mode" "$rv" "$rb" <<'EOF'
+import glob, json, statistics, sys
+d, stem, c, mode, rv, rb = sys.argv[1:]
+t = {}
+for f in glob.glob("%s/%s-*.json" % (d, stem)):
+    for r in json.load(open(f))["results"]:
+        t.setdefault(r["command"], []).extend(r["times"])
+m = {k: statistics.median(v) * 1000 for k, v in t.items()}
+print("%-5s %-4s %8.3f %8.3f %8.3f %8.3f %8.2f %8.2f %10.2f %8s %8s" %
+      (c, mode, m["vb"], m["floor"], m["bwrap"], m["unshare"], m["vb"] / m["floor"],
+       m["vb"] / m["bwrap"], m["vb"] / m["unshare"], rv, rb))
 EOF
 	done
 done
-echo "# targets: vb/bwrap <= 0.80; vb/unshare <= 1.15 (bind, all); vb_rssK <= bwrap_rssK"
+echo "# load after: $(uptime)"
+echo "# goals: ns vb/floor <= 1.15 (quiet), <= 1.30 (--busy); vb/bwrap <= 0.80 on bind and all; vb_rssK <= bw_rssK"
