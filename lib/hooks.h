@@ -72,6 +72,9 @@ enum vb_sup_stage {
 	VB_SUP_STAGE_MAX,
 };
 void sup_mark(struct vb_sandbox *sb, enum vb_sup_stage stage);
+/* Whether the run reports events ("spawned" names the command's pid, which
+ * the parent reads from /proc/PID1/task/PID1/children once it runs). */
+bool sup_has_events(const struct vb_sandbox *sb);
 /* vb_spawn() failed: "setup_failed" and "exited" (reason setup-failed).
  * Called before the rollback; sb->sup may be NULL. */
 void sup_setup_failed(struct vb_sandbox *sb, const vb_error *err);

@@ -34,7 +34,7 @@ static const int forwarded[] = {
 	SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH, SIGPOLL, SIGPWR,  SIGSYS,
 };
 
-_Noreturn void pid1_run(struct vb_child *c, pid_t cmd)
+_Noreturn void pid1_run(struct vb_child *c, pid_t cmd, const sigset_t *mask)
 {
 	struct sigaction sa = { .sa_sigaction = forward_signal,
 				.sa_flags = SA_RESTART | SA_SIGINFO };
@@ -46,6 +46,9 @@ _Noreturn void pid1_run(struct vb_child *c, pid_t cmd)
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		(void)sigaction(forwarded[i], &sa, NULL);
 	(void)signal(SIGCHLD, SIG_DFL);
+	/* Signals that came while the command was being started were held
+	 * (see run_child()): they reach the handlers now. */
+	(void)sigprocmask(SIG_SETMASK, mask, NULL);
 	/* Without a pid namespace, orphans of the command still come here. */
 	(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	/* Nothing privileged stays running while the command does. */

@@ -131,8 +131,9 @@ void caps_release(struct vb_child *c);
 /* Parses nothing: returns the mask of caps libcap knows (for ALL). */
 uint64_t caps_all_mask(void);
 
-/* lib/pid1.c: runs PID 1 until cmd exits; never returns. */
-_Noreturn void pid1_run(struct vb_child *c, pid_t cmd);
+/* lib/pid1.c: runs PID 1 until cmd exits; never returns.  mask: the signal
+ * mask to restore once its handlers are in place. */
+_Noreturn void pid1_run(struct vb_child *c, pid_t cmd, const sigset_t *mask);
 
 /* lib/ns.c */
 unsigned long ns_clone_flags(unsigned ns);

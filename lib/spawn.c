@@ -168,12 +168,115 @@ static int take_locks(struct vb_child *c)
 			child_die(st); \
 	} while (0)
 
+/* The command's side, from PID 1's fork (if any) to exec.  mask: the
+ * signal mask to restore (PID 1 blocked everything around the fork), or
+ * NULL without a PID 1. */
+_Noreturn static void run_command(struct spawn_state *st, const sigset_t *mask)
+{
+	struct vb_child *c = &st->child;
+	const vb_config *cfg = c->cfg;
+	vb_error err = { 0 };
+
+	if (mask) {
+		(void)sigprocmask(SIG_SETMASK, mask, NULL);
+		for (size_t i = 0; i < c->n_lock_fds; i++)
+			(void)close(c->lock_fds[i]);
+		c->parent_pid = getppid();
+		CHILD_TRY(st, set_pdeathsig(c));
+	}
+
+	if (cfg->new_session && setsid() < 0)
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_EXEC, -1, errno, "setsid"));
+	if (vb_fault("child-caps") < 0)
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, EIO, "capset failed"));
+	CHILD_TRY(st, caps_drop_privileges(c, true));
+	/* A credential change clears the parent-death signal. */
+	CHILD_TRY(st, set_pdeathsig(c));
+	CHILD_TRY(st, choose_cwd(st));
+	if (sup_apply_child(c->sb, &err) < 0 || pty_child(c->sb, &err) < 0)
+		CHILD_TRY(st, vb_child_fail_err(c, &err, EIO));
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, errno,
+					    "prctl(PR_SET_NO_NEW_PRIVS) failed"));
+	if (cfg->block_fd >= 0)
+		(void)read_one_byte(cfg->block_fd);
+	/* --exec-label: the kernel interface setexeccon() uses, without its
+	 * allocation. */
+	if (cfg->exec_label) {
+		int r = vb_write_file_at(c->proc_fd, "thread-self/attr/exec", cfg->exec_label);
+
+		/* bwrap's words for a label the kernel refused. */
+		if (r < 0)
+			CHILD_TRY(st, vb_child_fail(c, VB_STAGE_EXEC, -1, -r, "label_exec %s",
+						    cfg->argv[0]));
+	}
+	close_config_fds(cfg, cfg->as_pid_1);
+	if (c->proc_fd >= 0)
+		(void)close(c->proc_fd);
+	/* Last: once the filter is loaded, only exec is left to do. */
+	if (sec_apply_child(c->sb, &err) < 0)
+		CHILD_TRY(st, vb_child_fail_err(c, &err, EIO));
+	sup_mark(c->sb, VB_SUP_SECCOMP);
+
+	environ = st->envp;
+	execvp(cfg->argv[0], st->argv);
+	(void)vb_child_fail(c, VB_STAGE_EXEC, -1, errno, "execvp %s", cfg->argv[0]);
+	child_die(st);
+}
+
+struct command_args {
+	struct spawn_state *st;
+	const sigset_t *mask;
+};
+
+static int command_main(void *arg)
+{
+	const struct command_args *a = arg;
+
+	run_command(a->st, a->mask);
+}
+
+/* PID 1's child, the command.  A clone that shares PID 1's memory until its
+ * exec (CLONE_VM | CLONE_VFORK, as posix_spawn() does): no page tables
+ * copied, no copy-on-write faults on either side, and PID 1 sleeps until
+ * the exec, so the command has the CPU at once and PID 1's own setup waits
+ * until the command runs.  Nothing the command's side writes to memory
+ * matters to PID 1 (its errno, its copy of the environment pointer); the
+ * dumpable flag belongs to the memory, so it stays 0 until the exec, which
+ * sets it from the command's credentials whatever it was.  A plain fork
+ * with --block-fd, where the command may wait a long time before its exec
+ * (PID 1 forwards signals meanwhile), and with events: "spawned" reads the
+ * command's pid from PID 1's children once the exec is done, and a PID 1
+ * that resumes at that very exec, beside the command, reaps a command that
+ * ends at once before the parent has looked. */
+static pid_t spawn_command(struct spawn_state *st, const sigset_t *mask, int dumpable)
+{
+	static char stack[256 * 1024] __attribute__((aligned(16)));
+	struct command_args a = { .st = st, .mask = mask };
+	pid_t pid;
+
+	if (st->child.cfg->block_fd < 0 && !sup_has_events(st->child.sb))
+		return clone(command_main, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD,
+			     &a);
+	pid = fork();
+	if (pid == 0) {
+		/* The flag as it was (0 in setuid mode). */
+		if (dumpable > 0)
+			(void)prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
+		run_command(st, mask);
+	}
+	return pid;
+}
+
 _Noreturn static void run_child(struct spawn_state *st)
 {
 	struct vb_child *c = &st->child;
 	const vb_config *cfg = c->cfg;
 	vb_error err = { 0 };
+	sigset_t all, prev;
 	bool need_init;
+	int dumpable;
+	pid_t pid;
 
 	vb_fault_child();
 	if (c->sb->have_child_sigmask)
@@ -244,70 +347,26 @@ _Noreturn static void run_child(struct spawn_state *st)
 	/* bwrap's rule for when an init process is needed. */
 	need_init = !cfg->as_pid_1 &&
 		    ((c->ns & VB_NS_PID) || cfg->n_lock_files > 0 || cfg->sync_fd >= 0);
-	if (need_init) {
-		/* PID 1 is born non-dumpable (see pid1_run()): set after the
-		 * fork, the command could race it and attach first.  The
-		 * command gets the flag back as it was (0 in setuid mode). */
-		int dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
-		pid_t pid;
+	if (!need_init)
+		run_command(st, NULL);
 
-		(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-		pid = fork();
-		if (pid == 0 && dumpable > 0)
-			(void)prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
-		if (pid < 0)
-			CHILD_TRY(st, vb_child_fail(c, VB_STAGE_EXEC, -1, errno,
-						    "Can't fork for pid 1"));
-		if (pid > 0) {
-			/* Only the command reports; its exec closes the pipe. */
-			(void)close(st->err[1]);
-			close_config_fds(cfg, true);
-			learn_pid1(c->sb);
-			pid1_run(c, pid);
-		}
-		for (size_t i = 0; i < c->n_lock_fds; i++)
-			(void)close(c->lock_fds[i]);
-		c->parent_pid = getppid();
-		CHILD_TRY(st, set_pdeathsig(c));
-	}
-
-	if (cfg->new_session && setsid() < 0)
-		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_EXEC, -1, errno, "setsid"));
-	if (vb_fault("child-caps") < 0)
-		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, EIO, "capset failed"));
-	CHILD_TRY(st, caps_drop_privileges(c, true));
-	/* A credential change clears the parent-death signal. */
-	CHILD_TRY(st, set_pdeathsig(c));
-	CHILD_TRY(st, choose_cwd(st));
-	if (sup_apply_child(c->sb, &err) < 0 || pty_child(c->sb, &err) < 0)
-		CHILD_TRY(st, vb_child_fail_err(c, &err, EIO));
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, errno,
-					    "prctl(PR_SET_NO_NEW_PRIVS) failed"));
-	if (cfg->block_fd >= 0)
-		(void)read_one_byte(cfg->block_fd);
-	/* --exec-label: the kernel interface setexeccon() uses, without its
-	 * allocation. */
-	if (cfg->exec_label) {
-		int r = vb_write_file_at(c->proc_fd, "thread-self/attr/exec", cfg->exec_label);
-
-		/* bwrap's words for a label the kernel refused. */
-		if (r < 0)
-			CHILD_TRY(st, vb_child_fail(c, VB_STAGE_EXEC, -1, -r, "label_exec %s",
-						    cfg->argv[0]));
-	}
-	close_config_fds(cfg, cfg->as_pid_1);
-	if (c->proc_fd >= 0)
-		(void)close(c->proc_fd);
-	/* Last: once the filter is loaded, only exec is left to do. */
-	if (sec_apply_child(c->sb, &err) < 0)
-		CHILD_TRY(st, vb_child_fail_err(c, &err, EIO));
-	sup_mark(c->sb, VB_SUP_SECCOMP);
-
-	environ = st->envp;
-	execvp(cfg->argv[0], st->argv);
-	(void)vb_child_fail(c, VB_STAGE_EXEC, -1, errno, "execvp %s", cfg->argv[0]);
-	child_die(st);
+	/* PID 1 is born non-dumpable (see pid1_run()): set after the fork,
+	 * the command could race it and attach first.  Every signal stays
+	 * blocked until pid1_run() has its handlers in place: blocked, a
+	 * signal for PID 1 is queued, where an init's default disposition
+	 * would drop it. */
+	dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	sigfillset(&all);
+	(void)sigprocmask(SIG_BLOCK, &all, &prev);
+	pid = spawn_command(st, &prev, dumpable);
+	if (pid < 0)
+		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_EXEC, -1, errno, "Can't fork for pid 1"));
+	/* Only the command reports; its exec closes the pipe. */
+	(void)close(st->err[1]);
+	close_config_fds(cfg, true);
+	learn_pid1(c->sb);
+	pid1_run(c, pid, &prev);
 }
 
 /* ---- the parent ----------------------------------------------------------- */

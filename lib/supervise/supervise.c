@@ -155,6 +155,11 @@ static struct vb_sup_state *sup_state(struct vb_sandbox *sb)
 	return s;
 }
 
+bool sup_has_events(const struct vb_sandbox *sb)
+{
+	return sb && sb->sup && sb->sup->times;
+}
+
 void sup_mark(struct vb_sandbox *sb, enum vb_sup_stage stage)
 {
 	struct vb_sup_state *s = sb ? sb->sup : NULL;
