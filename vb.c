@@ -398,6 +398,8 @@ static int do_rlimit(struct cli *c, const struct opt *o, char **a)
 
 	if (r == -ERANGE)
 		return cli_err(c, "--rlimit: soft limit above hard limit in '%s'", a[0]);
+	if (r == -EOVERFLOW)
+		return cli_err(c, "--rlimit: value out of range in '%s'", a[0]);
 	if (r < 0)
 		return cli_err(
 			c, "--rlimit: invalid limit '%s' (NAME=SOFT[:HARD], e.g. NOFILE=1024:4096)",

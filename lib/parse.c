@@ -165,12 +165,15 @@ const char *vb_rlimit_name(int resource)
 static int parse_limit_value(const char *s, size_t n, uint64_t *ret)
 {
 	char buf[64];
+	int r;
 
 	if (n == 0 || n >= sizeof(buf))
 		return -EINVAL;
 	memcpy(buf, s, n);
 	buf[n] = '\0';
-	return vb_parse_size(buf, ret);
+	r = vb_parse_size(buf, ret);
+	/* -ERANGE is vb_parse_rlimit()'s for soft above hard. */
+	return r == -ERANGE ? -EOVERFLOW : r;
 }
 
 VB_EXPORT int vb_parse_rlimit(const char *spec, int *ret_resource, uint64_t *ret_soft,

@@ -391,7 +391,8 @@ int vb_net_prune(vb_error *err);
  * vb_parse_signal: a number, or a name with or without "SIG" (any case).
  * vb_parse_rlimit: "NAME=SOFT[:HARD]", NAME an RLIMIT_* name with or
  *   without "RLIMIT_" (any case), values numbers, sizes or "unlimited";
- *   HARD defaults to SOFT. */
+ *   HARD defaults to SOFT; -ERANGE when SOFT is above HARD, -EOVERFLOW
+ *   for a value beyond 64 bits. */
 #define VB_UNLIMITED UINT64_MAX
 int vb_parse_size(const char *s, uint64_t *ret);
 int vb_parse_duration(const char *s, uint64_t *ret_usec);

@@ -319,6 +319,8 @@ t_bad_values() {
 --cgroup-parent relative|--cgroup-parent takes an absolute cgroup path (as in /proc/self/cgroup), got 'relative'
 --rlimit FOO=1|--rlimit: invalid limit 'FOO=1' (NAME=SOFT[:HARD], e.g. NOFILE=1024:4096)
 --rlimit NOFILE=10:5|--rlimit: soft limit above hard limit in 'NOFILE=10:5'
+--rlimit NOFILE=99999999999999999999|--rlimit: value out of range in 'NOFILE=99999999999999999999'
+--rlimit NOFILE=1:16777216T|--rlimit: value out of range in 'NOFILE=1:16777216T'
 --timeout soon|--timeout: invalid duration 'soon' (e.g. 10, 1.5s, 500ms, 2m)
 --timeout 0|--timeout must be more than 0 and at most 2147483647 seconds
 --timeout-signal BOGUS|--timeout-signal: invalid signal 'BOGUS'

@@ -68,6 +68,9 @@ static void test_parsers(void)
 	   "rlimit with a size and unlimited");
 	ok(vb_parse_rlimit("NOFILE=10:5", &res, &soft, &hard) == -ERANGE,
 	   "rlimit soft above hard is ERANGE");
+	ok(vb_parse_rlimit("NOFILE=99999999999999999999", &res, &soft, &hard) == -EOVERFLOW &&
+		   vb_parse_rlimit("NOFILE=1:16777216T", &res, &soft, &hard) == -EOVERFLOW,
+	   "an rlimit value beyond 64 bits is EOVERFLOW, not soft above hard");
 	ok(vb_parse_rlimit("FOO=1", &res, &soft, &hard) == -EINVAL &&
 		   vb_parse_rlimit("NOFILE", &res, &soft, &hard) == -EINVAL &&
 		   vb_parse_rlimit("NOFILE=", &res, &soft, &hard) == -EINVAL,
