@@ -426,6 +426,20 @@ if [ -x "$T/bin/vb-fault" ]; then
 		for _ in $(seq 200); do [ -n "$(nft list table inet voidbox 2>/dev/null | grep -E 'chain out-')" ] && break; sleep 0.02; done
 		kill -9 "$k" 2>/dev/null
 		wait "$k" 2>/dev/null
+		# Its sandbox dies of the parent-death signal a moment after
+		# vb, and is alive for the sweep until then: wait until the
+		# lease names no process left (10 s at most).
+		for _ in $(seq 200); do
+			live=
+			for f in /run/voidbox/net/vb0/10.*; do
+				[ -e "$f" ] || continue
+				for p in $(head -1 "$f" | awk '{ print $1, $3 }'); do
+					[ "$p" -gt 0 ] 2>/dev/null && [ -e "/proc/$p" ] && live=1
+				done
+			done
+			[ -z "$live" ] && break
+			sleep 0.05
+		done
 		runs=$((runs + 1))
 		timeout 20 "${VBA[@]}" true >/dev/null 2>&1
 		runs=$((runs + 1))
