@@ -6,8 +6,10 @@
  * emptied so that a uid-0 sandbox gains nothing at exec either.  With
  * --cap-add (as root, or inside a user namespace) exactly the requested
  * set stays permitted, effective, inheritable and ambient, so it also
- * survives exec as a non-zero uid.  In setuid mode the real uid and gid are
- * restored and the drop is verified: regaining uid 0 must fail.
+ * survives exec as a non-zero uid.  Root keeps its own effective set by
+ * default, in a user namespace too (bwrap's rule).  In setuid mode the
+ * real uid and gid are restored and the drop is verified: regaining uid 0
+ * must fail.
  */
 #include <grp.h>
 #include <sys/capability.h>
@@ -115,9 +117,19 @@ int caps_drop_privileges(struct vb_child *c, bool keep_requested)
 	}
 
 	/* Root with no --cap-add/--cap-drop: bwrap leaves every set as it
-	 * is (no_new_privs still stops any gain at exec). */
-	if (keep_requested && !cfg->caps_set && cfg->real_uid == 0)
+	 * is (no_new_privs still stops any gain at exec).  In a user
+	 * namespace the kernel gave us every capability in it and a full
+	 * bounding set again: as bwrap, trim the bounding set back to the
+	 * caller's effective set, which is then all that exec grants uid 0
+	 * (and a non-zero --uid gets nothing). */
+	if (keep_requested && !cfg->caps_set && cfg->real_uid == 0) {
+		for (int i = 0; c->userns && i < cap_max_bits() && i < 64; i++)
+			if (!(keep & (UINT64_C(1) << i)) &&
+			    prctl(PR_CAPBSET_DROP, (unsigned long)i, 0, 0, 0) < 0 &&
+			    errno != EINVAL)
+				return FAIL(c, errno, "capset failed");
 		return 0;
+	}
 	/* The bounding set is trimmed in a user namespace or for an ordinary
 	 * user (needs CAP_SETPCAP, which goes last); root outside a user
 	 * namespace keeps it, as in bwrap: no_new_privs caps what exec can

@@ -15,7 +15,8 @@
  * bwrap), and --ro-bind makes the
  * whole subtree read-only, submounts included, in one mount_setattr()
  * call with AT_RECURSIVE; there is no mountinfo parsing on the fast path.
- * Nothing here allocates: paths are built in stack buffers.
+ * Nothing the child runs here allocates: paths are built in stack buffers
+ * (mnt_resolve_sources() runs in the parent, before clone).
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -35,6 +36,95 @@
 #define FAIL(c, idx, e, ...) vb_child_fail((c), VB_STAGE_MOUNT, (idx), (e), __VA_ARGS__)
 #define SRC(c, idx) ((c)->cfg->ops[idx].src ? (c)->cfg->ops[idx].src : "")
 #define DST(c, idx) ((c)->cfg->ops[idx].dst ? (c)->cfg->ops[idx].dst : "")
+
+/* Op idx's source as mnt_resolve_sources() left it (op->src without it);
+ * only for the ops that resolve one. */
+static const char *op_src(const struct vb_child *c, size_t idx)
+{
+	return c->srcs ? c->srcs[idx] : c->cfg->ops[idx].src;
+}
+
+static const char *op_workdir(const struct vb_child *c, size_t idx)
+{
+	return c->workdirs ? c->workdirs[idx] : c->cfg->ops[idx].workdir;
+}
+
+static bool op_is_try(enum vb_op_type t)
+{
+	return t == VB_OP_BIND_TRY || t == VB_OP_DEV_BIND_TRY || t == VB_OP_RO_BIND_TRY;
+}
+
+static bool op_resolves_src(enum vb_op_type t)
+{
+	switch (t) {
+	case VB_OP_BIND:
+	case VB_OP_BIND_TRY:
+	case VB_OP_DEV_BIND:
+	case VB_OP_DEV_BIND_TRY:
+	case VB_OP_RO_BIND:
+	case VB_OP_RO_BIND_TRY:
+	case VB_OP_OVERLAY_SRC:
+	case VB_OP_OVERLAY:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void mnt_release_sources(struct vb_child *c)
+{
+	size_t n = c->cfg ? c->cfg->n_ops : 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (c->srcs)
+			free(c->srcs[i]);
+		if (c->workdirs)
+			free(c->workdirs[i]);
+	}
+	free(c->srcs);
+	free(c->workdirs);
+	c->srcs = c->workdirs = NULL;
+}
+
+/* bwrap realpath()s the sources in its child, before pivot_root, with the
+ * caller's cwd and (setuid) the caller's uid; here it is the parent, with
+ * the caller's fsuid (spawn_start() set it), which resolves the same and
+ * leaves the child nothing to allocate.  An absolute source loses its
+ * symlinks too, so that none is followed later from the setup root. */
+int mnt_resolve_sources(struct vb_child *c, vb_error *err)
+{
+	const vb_config *cfg = c->cfg;
+
+	if (cfg->n_ops == 0)
+		return 0;
+	c->srcs = calloc(cfg->n_ops, sizeof(char *));
+	c->workdirs = calloc(cfg->n_ops, sizeof(char *));
+	if (!c->srcs || !c->workdirs)
+		return vb_err(err, VB_STAGE_PREPARE, -1, ENOMEM, "Out of memory");
+	for (size_t i = 0; i < cfg->n_ops; i++) {
+		const struct vb_op *op = &cfg->ops[i];
+
+		if (!op_resolves_src(op->type))
+			continue;
+		c->srcs[i] = realpath(op->src, NULL);
+		if (!c->srcs[i]) {
+			if (op_is_try(op->type) && errno == ENOENT)
+				continue; /* skipped in apply_op() */
+			if (errno == ENOMEM)
+				return vb_err(err, VB_STAGE_PREPARE, -1, ENOMEM, "Out of memory");
+			return vb_err(err, VB_STAGE_MOUNT, (int)i, errno,
+				      "Can't find source path %s", op->src);
+		}
+		if (op->type == VB_OP_OVERLAY) {
+			/* bwrap keeps WORKDIR in an overlay-source op of its own. */
+			c->workdirs[i] = realpath(op->workdir, NULL);
+			if (!c->workdirs[i])
+				return vb_err(err, VB_STAGE_MOUNT, (int)i, errno,
+					      "Can't find source path %s", op->workdir);
+		}
+	}
+	return 0;
+}
 
 static int fail_bind(struct vb_child *c, int idx, int e)
 {
@@ -508,25 +598,23 @@ static int mount_overlay(struct vb_child *c, size_t i, const char *rel)
 	/* The first source given is the bottom layer; lowerdir= lists the top
 	 * layer first, so walk the sources backwards. */
 	for (size_t k = 0; k < op->n_overlay_src && r == 0; k++) {
-		const struct vb_op *s = &cfg->ops[i - 1 - k];
-
 		if (k > 0)
 			r = append_str(overlay_opts, sizeof(overlay_opts), &len, ":");
 		if (r == 0)
-			r = join_root(path, sizeof(path), "/oldroot", s->src);
+			r = join_root(path, sizeof(path), "/oldroot", op_src(c, i - 1 - k));
 		if (r == 0)
 			r = mnt_escape_overlay(overlay_opts, sizeof(overlay_opts), &len, path);
 	}
 	if (r == 0 && op->type == VB_OP_OVERLAY) {
 		r = append_str(overlay_opts, sizeof(overlay_opts), &len, ",upperdir=");
 		if (r == 0)
-			r = join_root(path, sizeof(path), "/oldroot", op->src);
+			r = join_root(path, sizeof(path), "/oldroot", op_src(c, i));
 		if (r == 0)
 			r = mnt_escape_overlay(overlay_opts, sizeof(overlay_opts), &len, path);
 		if (r == 0)
 			r = append_str(overlay_opts, sizeof(overlay_opts), &len, ",workdir=");
 		if (r == 0)
-			r = join_root(path, sizeof(path), "/oldroot", op->workdir);
+			r = join_root(path, sizeof(path), "/oldroot", op_workdir(c, i));
 		if (r == 0)
 			r = mnt_escape_overlay(overlay_opts, sizeof(overlay_opts), &len, path);
 	} else if (r == 0 && op->type == VB_OP_TMP_OVERLAY) {
@@ -702,7 +790,9 @@ static int apply_op(struct vb_child *c, size_t i)
 		bool ro = op->type == VB_OP_RO_BIND || op->type == VB_OP_RO_BIND_TRY;
 		bool dev = op->type == VB_OP_DEV_BIND || op->type == VB_OP_DEV_BIND_TRY;
 
-		if (join_root(src, sizeof(src), "/oldroot", op->src) < 0)
+		if (!op_src(c, i)) /* a -try source that is not there */
+			return 0;
+		if (join_root(src, sizeof(src), "/oldroot", op_src(c, i)) < 0)
 			return FAIL(c, idx, ENAMETOOLONG, "Can't find source path %s", SRC(c, idx));
 		if (stat(src, &st) < 0) {
 			if (try_ && errno == ENOENT)

@@ -53,6 +53,9 @@ _Noreturn void pid1_run(struct vb_child *c, pid_t cmd, const sigset_t *mask)
 	(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	/* Nothing privileged stays running while the command does. */
 	(void)caps_drop_privileges(c, false);
+	/* Dropping root (setuid mode) cleared the death signal: without it
+	 * PID 1, and so the sandbox, would outlive vb. */
+	(void)vb_child_pdeathsig(c);
 	/* This process never execs: it is vb, forked before the command's
 	 * seccomp filter, Landlock domain and no_new_privs.  Left dumpable, a
 	 * command with the same uid could PTRACE_ATTACH it (or reach it with

@@ -113,6 +113,11 @@ struct vb_child {
 	void *caps_none;    /* empty cap_t */
 	uint64_t keep_mask; /* the caps the command keeps */
 	pid_t parent_pid;   /* for --die-with-parent's race check */
+	int parent_pidfd;   /* the parent's pidfd (or -1), for the same across a pid ns */
+	/* Sources resolved before clone (mnt_resolve_sources()), by op
+	 * index: NULL where an op has none or a -try source is missing. */
+	char **srcs;
+	char **workdirs;
 };
 
 /* lib/mount.c: prepare the base tmpfs and pivot into it (old root at
@@ -121,6 +126,12 @@ struct vb_child {
 int mnt_enter_base(struct vb_child *c);
 int mnt_apply_ops(struct vb_child *c);
 int mnt_enter_newroot(struct vb_child *c);
+/* lib/mount.c, in the parent before clone: realpath() of every source
+ * bwrap resolves (binds and their -try forms, overlay sources, --overlay's
+ * RWSRC and WORKDIR) against the caller's cwd, with the caller's rights
+ * (fsuid); mnt_release_sources() frees them. */
+int mnt_resolve_sources(struct vb_child *c, vb_error *err);
+void mnt_release_sources(struct vb_child *c);
 /* Appends s to buf[*len] with overlayfs's escaping of '\\', ',' and ':'. */
 int mnt_escape_overlay(char *buf, size_t size, size_t *len, const char *s);
 
@@ -130,6 +141,10 @@ int caps_prepare(struct vb_child *c);
 void caps_release(struct vb_child *c);
 /* Parses nothing: returns the mask of caps libcap knows (for ALL). */
 uint64_t caps_all_mask(void);
+
+/* lib/spawn.c: sets --die-with-parent's signal again after a credential
+ * change; exits if the parent is already gone. */
+int vb_child_pdeathsig(struct vb_child *c);
 
 /* lib/pid1.c: runs PID 1 until cmd exits; never returns.  mask: the signal
  * mask to restore once its handlers are in place. */

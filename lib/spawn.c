@@ -102,14 +102,20 @@ static int read_one_byte(int fd)
 	return n == 1 ? 0 : (n < 0 ? -errno : -EPIPE);
 }
 
-static int set_pdeathsig(struct vb_child *c)
+/* --die-with-parent: (again) after every credential change, which clears
+ * the parent-death signal.  The parent may already be gone, and then the
+ * signal never comes: getppid() shows it outside a new PID namespace;
+ * across one (where it is always 0) the parent's pidfd, taken before
+ * clone, does.  Also PID 1's, from pid1_run(). */
+int vb_child_pdeathsig(struct vb_child *c)
 {
+	struct pollfd p = { .fd = c->parent_pidfd, .events = POLLIN };
+
 	if (!c->cfg->die_with_parent)
 		return 0;
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		return vb_child_fail(c, VB_STAGE_PRIVS, -1, errno, "prctl");
-	/* The parent may already be gone: then the signal never comes. */
-	if (getppid() != c->parent_pid)
+	if (getppid() != c->parent_pid || (p.fd >= 0 && poll(&p, 1, 0) > 0))
 		_exit(1);
 	return 0;
 }
@@ -182,7 +188,7 @@ _Noreturn static void run_command(struct spawn_state *st, const sigset_t *mask)
 		for (size_t i = 0; i < c->n_lock_fds; i++)
 			(void)close(c->lock_fds[i]);
 		c->parent_pid = getppid();
-		CHILD_TRY(st, set_pdeathsig(c));
+		CHILD_TRY(st, vb_child_pdeathsig(c));
 	}
 
 	if (cfg->new_session && setsid() < 0)
@@ -191,7 +197,7 @@ _Noreturn static void run_command(struct spawn_state *st, const sigset_t *mask)
 		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, EIO, "capset failed"));
 	CHILD_TRY(st, caps_drop_privileges(c, true));
 	/* A credential change clears the parent-death signal. */
-	CHILD_TRY(st, set_pdeathsig(c));
+	CHILD_TRY(st, vb_child_pdeathsig(c));
 	CHILD_TRY(st, choose_cwd(st));
 	if (sup_apply_child(c->sb, &err) < 0 || pty_child(c->sb, &err) < 0)
 		CHILD_TRY(st, vb_child_fail_err(c, &err, EIO));
@@ -286,7 +292,7 @@ _Noreturn static void run_child(struct spawn_state *st)
 	/* The parent as this process sees it (0 across a new pid namespace).
 	 * A parent that died before this point closes the go pipe. */
 	c->parent_pid = getppid();
-	CHILD_TRY(st, set_pdeathsig(c));
+	CHILD_TRY(st, vb_child_pdeathsig(c));
 
 	/* The parent writes the id maps, sets up cgroup and network, then
 	 * says go.  EOF means it gave up: leave quietly. */
@@ -390,6 +396,9 @@ static void spawn_state_free(struct spawn_state *st)
 	free(st->argv);
 	free(st->tty);
 	caps_release(&st->child);
+	mnt_release_sources(&st->child);
+	if (st->child.parent_pidfd >= 0)
+		(void)close(st->child.parent_pidfd);
 	free(st);
 }
 
@@ -520,6 +529,7 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 	c->sb = sb;
 	c->cfg = cfg;
 	c->proc_fd = -1;
+	c->parent_pidfd = -1;
 	c->ce.op_index = -1;
 
 	/* Which namespaces.  An ordinary user needs a user namespace for
@@ -612,6 +622,10 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 	r = caps_prepare(c);
 	if (r < 0)
 		return vb_err(err, VB_STAGE_PREPARE, -1, -r, "Out of memory");
+	/* Relative sources are the caller's cwd's, as in bwrap; resolved with
+	 * the caller's rights (the fsuid above in setuid mode). */
+	if ((r = mnt_resolve_sources(c, err)) < 0)
+		return r;
 
 	/* --seccomp-learn's FILE is created before joining a user namespace
 	 * in which the caller's ids may not exist. */
@@ -630,6 +644,10 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 	if ((r = pty_prepare(sb, err)) < 0 || (r = cg_prepare(sb, err)) < 0 ||
 	    (r = net_prepare(sb, err)) < 0 || (r = sup_prepare(sb, err)) < 0)
 		return r;
+
+	/* For the child's --die-with-parent check across a PID namespace. */
+	if (cfg->die_with_parent)
+		c->parent_pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
 
 	if (vb_fault("spawn-pipes") < 0)
 		return vb_err(err, VB_STAGE_PREPARE, -1, EIO, "pipe2()");

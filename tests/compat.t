@@ -237,4 +237,100 @@ t_overlay_flags() {
 }
 mcase "0.11: overlay mounts without nosuid/nodev; a device node on --tmp-overlay works" t_overlay_flags root user
 
+
+# Relative sources are the caller's cwd's (bwrap realpath()s them before
+# it sets up), with the caller's rights; destinations stay sandbox paths.
+t_relative_sources() {
+	local d old=$PWD
+	d=$(mkw rel-$1)
+	mkdir -p "$d/src" "$d/priv/sub" && echo hello >"$d/src/f" && ln -s src "$d/link" && ln -s "$d/src" "$d/abslink" &&
+		chmod 755 "$d/src" && chmod 644 "$d/src/f" && chmod 700 "$d/priv" || return 1
+	cd "$d" || return 1
+	vb11 "$1" --ro-bind / / --tmpfs /mnt --ro-bind src /mnt/a --bind link /mnt/b --dev-bind ./src /mnt/c \
+		--ro-bind-try src /mnt/d --bind-try nothere /mnt/e --dev-bind-try ../"$(basename "$d")"/src /mnt/f \
+		--ro-bind abslink /mnt/g sh -c 'cat /mnt/a/f /mnt/b/f /mnt/c/f /mnt/d/f /mnt/f/f /mnt/g/f; ls /mnt | tr "\n" " "'
+	expect_ok "$(printf 'hello\nhello\nhello\nhello\nhello\nhello\na b c d f g ')" || { cd "$old"; return 1; }
+	vb11 "$1" --ro-bind / / --ro-bind nothere /mnt true
+	expect_rc 1 && expect_err "bwrap: Can't find source path nothere: No such file or directory" ||
+		{ cd "$old"; return 1; }
+	vb11 "$1" --ro-bind / / --ro-bind priv/sub /mnt ls /mnt
+	cd "$old"
+	if [ "$1" = root ]; then
+		expect_ok
+	else
+		expect_rc 1 && expect_err "bwrap: Can't find source path priv/sub: Permission denied"
+	fi
+}
+mcase "0.11: relative bind sources resolve against the caller's cwd, with its rights" t_relative_sources
+t_relative_overlay() {
+	local d old=$PWD
+	d=$(mkw relovl-$1)
+	mkdir -p "$d/lower" "$d/upper" "$d/work" && echo low >"$d/lower/f" && chmod 644 "$d/lower/f" || return 1
+	[ "$MYUID" = 0 ] && chown -R "$TUID:$TGID" "$d"
+	cd "$d" || return 1
+	vb11 "$1" --ro-bind / / --tmpfs /mnt --overlay-src lower --overlay upper work /mnt/o \
+		--overlay-src ./lower --tmp-overlay /mnt/t sh -c 'cat /mnt/o/f /mnt/t/f && echo up >/mnt/o/new'
+	cd "$old"
+	expect_ok "$(printf 'low\nlow')" || return 1
+	[ "$(cat "$d/upper/new")" = up ] || { diag "no write in $d/upper"; return 1; }
+}
+mcase "0.11: relative --overlay-src, RWSRC and WORKDIR resolve against the caller's cwd" t_relative_overlay root user
+
+
+# Root keeps its own effective set in a user namespace (bwrap trims the
+# bounding set the new namespace gave back); never more than it had.
+t_root_caps_userns() {
+	local want opts
+	want=$(setpriv --inh-caps=-net_raw --bounding-set=-net_raw -- awk '/^CapEff/ { print $2 }' /proc/self/status)
+	[ -n "$want" ] && [ "$want" != "$(awk '/^CapEff/ { print $2 }' /proc/self/status)" ] ||
+		{ diag "setpriv did not drop CAP_NET_RAW ($want)"; return 1; }
+	for opts in --unshare-user --unshare-all; do
+		# shellcheck disable=SC2086
+		out=$(setpriv --inh-caps=-net_raw --bounding-set=-net_raw -- env PATH="$T/vbl:$PATH" \
+			bwrap --ro-bind / / $opts --proc /proc awk '/^Cap(Eff|Prm|Bnd)/ { print $2 }' /proc/self/status 2>"$T/io/err")
+		rc=$? err=$(cat "$T/io/err") LAST_CMD="[root, no CAP_NET_RAW] bwrap --ro-bind / / $opts ..."
+		expect_ok "$(printf '%s\n%s\n%s' "$want" "$want" "$want")" || return 1
+	done
+	# A non-zero uid in the namespace gets nothing at exec, as in bwrap.
+	out=$(env PATH="$T/vbl:$PATH" bwrap --ro-bind / / --unshare-user --uid 5 awk '/^CapEff/ { print $2 }' /proc/self/status 2>"$T/io/err")
+	rc=$? err=$(cat "$T/io/err") LAST_CMD="[root] bwrap --ro-bind / / --unshare-user --uid 5 ..."
+	expect_ok 0000000000000000
+}
+mcase "0.11: root with --unshare-user/--unshare-all keeps its effective set, no more" t_root_caps_userns root
+
+
+# --die-with-parent: the parent of vb is a shell that runs it in the
+# background and is then SIGKILLed; the command must go too, in every mode
+# (setuid included: every credential change clears the death signal).
+# The command is found by a marker in its argv, a sleep that ends by itself.
+DWP_N=0
+t_die_with_parent() {
+	local mode=$1 pidns=$2 outer i pid marker d=$T/vbl
+	local -a pre=()
+	DWP_N=$((DWP_N + 1)); marker=45.9876$DWP_N # also its own time bound
+	[ "$mode" = root ] || pre=("${AS_USER[@]}")
+	[ "$mode" = setuid ] && d=$T/vblsuid
+	LAST_CMD="[$mode] sh -c 'bwrap --die-with-parent $pidns ... sleep $marker & wait', the sh killed"
+	# A simple command, so that $! is the shell itself (setpriv and env exec).
+	"${pre[@]}" env PATH="$d:$PATH" sh -c 'bwrap --die-with-parent '"$pidns"' --ro-bind / / sleep '"$marker"' </dev/null & wait' &
+	outer=$!
+	for i in $(seq 100); do
+		pid=$(pgrep -f "^sleep $marker\$") && break
+		sleep 0.1
+	done
+	[ -n "$pid" ] || { diag "the command never started"; kill -KILL $outer; wait $outer; return 1; }
+	kill -KILL $outer; wait $outer 2>/dev/null
+	for i in $(seq 100); do
+		pgrep -f "^sleep $marker\$" >/dev/null || return 0
+		sleep 0.1
+	done
+	diag "the command (pid $pid) outlived its parent by 10s"
+	pkill -KILL -f "^sleep $marker\$"
+	return 1
+}
+t_die_with_parent_plain() { t_die_with_parent "$1" ""; }
+t_die_with_parent_pidns() { t_die_with_parent "$1" --unshare-pid; }
+mcase "0.11: --die-with-parent: the command dies with vb's parent" t_die_with_parent_plain
+mcase "0.11: --die-with-parent --unshare-pid: the command dies with vb's parent" t_die_with_parent_pidns
+
 done_testing
