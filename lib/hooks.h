@@ -22,6 +22,11 @@
 int sec_validate(vb_config *cfg, vb_error *err);
 int sec_apply_child(struct vb_sandbox *sb, vb_error *err);
 void sec_config_free(struct vb_sec_config *sec);
+/* lib/security/landlock.c: whether the command can be kept from ptracing
+ * a dumpable PID 1 (parent, before clone), and doing so (the command,
+ * after no_new_privs). */
+bool sec_pid1_guard_available(void);
+int sec_pid1_guard_child(vb_error *err);
 /* --seccomp-learn (lib/seccomp-learn.c).  learn_prepare: before clone (and
  * before joining a --userns), the output file and the filter.
  * learn_wait_exec: between "go"

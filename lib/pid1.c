@@ -64,8 +64,11 @@ _Noreturn void pid1_run(struct vb_child *c, pid_t cmd, const sigset_t *mask)
 	 * the host.  Not dumpable, every such access needs CAP_SYS_PTRACE over
 	 * the user namespace that owns this mm: the caller's, never the
 	 * sandbox's.  After the drop, which may have reset the flag from
-	 * fs.suid_dumpable. */
-	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	 * fs.suid_dumpable.  An ordinary user's own sandbox is the exception
+	 * (c->pid1_enterable): dumpable, with its credentials final, so that
+	 * the user can enter it as bwrap's; the command is then kept off it by
+	 * a Landlock domain (lib/security/landlock.c). */
+	(void)prctl(PR_SET_DUMPABLE, c->pid1_enterable ? 1 : 0, 0, 0, 0);
 
 	for (;;) {
 		int st;

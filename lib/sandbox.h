@@ -108,12 +108,13 @@ struct vb_child {
 	char pwd_buf[4200];
 	int lock_fds[64];
 	size_t n_lock_fds;
-	char tmp_path[64];  /* scratch for /bindfileXXXXXX */
-	void *caps_keep;    /* cap_t of --cap-add, built by caps_prepare() */
-	void *caps_none;    /* empty cap_t */
-	uint64_t keep_mask; /* the caps the command keeps */
-	pid_t parent_pid;   /* for --die-with-parent's race check */
-	int parent_pidfd;   /* the parent's pidfd (or -1), for the same across a pid ns */
+	char tmp_path[64];   /* scratch for /bindfileXXXXXX */
+	void *caps_keep;     /* cap_t of --cap-add, built by caps_prepare() */
+	void *caps_none;     /* empty cap_t */
+	uint64_t keep_mask;  /* the caps the command keeps */
+	pid_t parent_pid;    /* for --die-with-parent's race check */
+	bool pid1_enterable; /* PID 1 dumpable, the command guarded (landlock.c) */
+	int parent_pidfd;    /* the parent's pidfd (or -1), for the same across a pid ns */
 	/* Sources resolved before clone (mnt_resolve_sources()), by op
 	 * index: NULL where an op has none or a -try source is missing. */
 	char **srcs;

@@ -204,6 +204,9 @@ _Noreturn static void run_command(struct spawn_state *st, const sigset_t *mask)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_PRIVS, -1, errno,
 					    "prctl(PR_SET_NO_NEW_PRIVS) failed"));
+	/* Before anything of the command's runs (PID 1 is dumpable). */
+	if (mask && c->pid1_enterable && sec_pid1_guard_child(&err) < 0)
+		CHILD_TRY(st, vb_child_fail_err(c, &err, EIO));
 	if (cfg->block_fd >= 0)
 		(void)read_one_byte(cfg->block_fd);
 	/* --exec-label: the kernel interface setexeccon() uses, without its
@@ -644,6 +647,16 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 	if ((r = pty_prepare(sb, err)) < 0 || (r = cg_prepare(sb, err)) < 0 ||
 	    (r = net_prepare(sb, err)) < 0 || (r = sup_prepare(sb, err)) < 0)
 		return r;
+
+	/* An ordinary user's own sandbox (bwrap's: PID 1 lives in the user
+	 * namespace the user owns) can be entered through its PID 1, which
+	 * is then dumpable; the command is kept off it by Landlock
+	 * (sec_pid1_guard_child()), which needs a PID namespace of its own to
+	 * cost the command nothing.  Without Landlock's signal scope (ABI 6)
+	 * PID 1 stays non-dumpable: safe, not enterable.  Not in setuid mode
+	 * (bwrap refuses --userns there) nor for root, which needs none of it. */
+	c->pid1_enterable = !cfg->as_pid_1 && (c->ns & VB_NS_PID) && c->userns &&
+			    !cfg->is_privileged && cfg->real_uid != 0 && sec_pid1_guard_available();
 
 	/* For the child's --die-with-parent check across a PID namespace. */
 	if (cfg->die_with_parent)

@@ -333,4 +333,50 @@ t_die_with_parent_pidns() { t_die_with_parent "$1" --unshare-pid; }
 mcase "0.11: --die-with-parent: the command dies with vb's parent" t_die_with_parent_plain
 mcase "0.11: --die-with-parent --unshare-pid: the command dies with vb's parent" t_die_with_parent_pidns
 
+
+# The caller can enter its own sandbox through its PID 1 (--info-fd's
+# child-pid), as with bwrap: /proc/PID/{root,environ,ns/*}, then
+# --userns/--pidns or nsenter (PID 1's environment is vb's own).  (The command still cannot ptrace or read
+# PID 1: tests/probes.t, "vb's PID 1".)  Not in setuid mode: bwrap refuses
+# --userns there.
+ENTER_N=0
+t_enter_sandbox() {
+	local mode=$1 bg pid i marker info ns_in
+	ENTER_N=$((ENTER_N + 1)); marker=45.9875$ENTER_N # also its own time bound
+	info=$T/w/enter-info-$mode
+	rm -f "$info"
+	local -a pre=()
+	[ "$mode" = root ] || pre=("${AS_USER[@]}")
+	"${pre[@]}" env PATH="$T/vbl:$PATH" VB_ENTER_MARK=yes bwrap --unshare-user --unshare-pid --ro-bind / / \
+		--info-fd 3 sleep "$marker" 3>"$info" </dev/null >/dev/null 2>&1 &
+	bg=$!
+	for i in $(seq 100); do
+		pid=$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["child-pid"])' "$info" 2>/dev/null) && break
+		sleep 0.1
+	done
+	LAST_CMD="[$mode] enter the sandbox of PID $pid"
+	[ -n "$pid" ] || { diag "no child-pid in --info-fd"; kill $bg; wait $bg; return 1; }
+	# shellcheck disable=SC2016
+	out=$("${pre[@]}" sh -c '
+		p=$1
+		tr "\0" "\n" </proc/$p/environ | grep -x VB_ENTER_MARK=yes
+		ls /proc/$p/root/ >/dev/null && echo root
+		readlink /proc/$p/ns/pid
+		PATH="$2:$PATH" bwrap --userns 8 --pidns 9 --ro-bind / / readlink /proc/self/ns/pid 8</proc/$p/ns/user 9</proc/$p/ns/pid
+		if command -v nsenter >/dev/null; then
+			nsenter --target "$p" --user --pid --preserve-credentials readlink /proc/self/ns/pid
+		else
+			readlink /proc/$p/ns/pid
+		fi' sh "$pid" "$T/vbl" 2>"$T/io/err")
+	rc=$? err=$(cat "$T/io/err")
+	kill $bg; wait $bg
+	expect_rc 0 && expect_err "" || return 1
+	[ "$(printf '%s\n' "$out" | sed -n 1,2p | tr '\n' ' ')" = "VB_ENTER_MARK=yes root " ] ||
+		{ diag "got: $out"; return 1; }
+	ns_in=$(printf '%s\n' "$out" | sed -n 3,5p | sort -u)
+	[ "$(printf '%s\n' "$ns_in" | wc -l)" = 1 ] && [ "${ns_in#pid:}" != "$ns_in" ] ||
+		{ diag "pid namespaces seen: $out"; return 1; }
+}
+mcase "0.11: the caller enters its sandbox: /proc/PID1/{environ,root,ns}, --userns/--pidns, nsenter" t_enter_sandbox root user
+
 done_testing

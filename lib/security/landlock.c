@@ -261,3 +261,39 @@ int ll_apply_child(struct vb_sandbox *sb, vb_error *err)
 	(void)close(ruleset);
 	return 0;
 }
+
+/* ---- an enterable PID 1 -------------------------------------------------------
+ * bwrap's PID 1 is dumpable with the sandbox's credentials, so its caller
+ * can open /proc/PID/{root,environ,ns/...} and enter the sandbox (flatpak
+ * enter, nsenter, --userns/--pidns); but then the command, with the same
+ * uid in the same user namespace, can ptrace it too, and vb's PID 1 is not
+ * under the command's seccomp filter, Landlock domain or no_new_privs.  So
+ * when vb's PID 1 is made dumpable (lib/pid1.c), the command is put in a
+ * Landlock domain of its own first: a process in a domain can ptrace (and
+ * open those /proc files of) only processes in the same domain or one
+ * nested in it, whatever its credentials, and PID 1 is in none.  The
+ * domain only scopes signals (ABI 6): no filesystem right is handled, so
+ * mounts (a nested sandbox) and every path stay as they were; inside its
+ * own PID namespace the command only loses signalling PID 1 and processes
+ * that entered from outside. */
+bool sec_pid1_guard_available(void)
+{
+	return ll_abi() >= 6;
+}
+
+int sec_pid1_guard_child(vb_error *err)
+{
+	struct ll_ruleset_attr attr = { .scoped = LL_SCOPE_SIGNAL };
+	int ruleset, e;
+
+	ruleset = (int)syscall(__NR_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	if (ruleset < 0)
+		return vb_err(err, VB_STAGE_SECCOMP, -1, errno, "landlock_create_ruleset");
+	if (syscall(__NR_landlock_restrict_self, ruleset, 0) < 0) {
+		e = errno;
+		(void)close(ruleset);
+		return vb_err(err, VB_STAGE_SECCOMP, -1, e, "landlock_restrict_self");
+	}
+	(void)close(ruleset);
+	return 0;
+}
