@@ -285,7 +285,7 @@ _Noreturn static void run_child(struct spawn_state *st)
 	sigset_t all, prev;
 	bool need_init;
 	int dumpable;
-	pid_t pid;
+	pid_t pid, parent;
 
 	vb_fault_child();
 	if (c->sb->have_child_sigmask)
@@ -368,9 +368,13 @@ _Noreturn static void run_child(struct spawn_state *st)
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	sigfillset(&all);
 	(void)sigprocmask(SIG_BLOCK, &all, &prev);
+	parent = c->parent_pid;
 	pid = spawn_command(st, &prev, dumpable);
 	if (pid < 0)
 		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_EXEC, -1, errno, "Can't fork for pid 1"));
+	/* Sharing this memory, the command set its own parent (this process)
+	 * there; PID 1's --die-with-parent check needs vb. */
+	c->parent_pid = parent;
 	/* Only the command reports; its exec closes the pipe. */
 	(void)close(st->err[1]);
 	close_config_fds(cfg, true);
