@@ -26,6 +26,7 @@
 #include <sys/fsuid.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -51,7 +52,10 @@ static bool labels_supported(void)
 
 struct spawn_state {
 	struct vb_child child;
-	int go[2];  /* parent -> child: maps written, continue */
+	/* parent -> child, a socket pair: "g" once the maps are written (and
+	 * the cgroup joined), "n" once the network is in place (with --net:
+	 * the child builds its mounts meanwhile) */
+	int go[2];
 	int err[2]; /* child -> parent: a vb_child_error, or EOF at exec */
 	char cwd[PATH_MAX];
 	char *tty;
@@ -301,7 +305,8 @@ _Noreturn static void run_child(struct spawn_state *st)
 	 * says go.  EOF means it gave up: leave quietly. */
 	if (read_one_byte(st->go[0]) < 0)
 		_exit(1);
-	(void)close(st->go[0]);
+	if (!c->sb->net)
+		(void)close(st->go[0]);
 	if (vb_fault("child-go") < 0)
 		CHILD_TRY(st, vb_child_fail(c, VB_STAGE_MOUNT, -1, EIO, "setup failed"));
 	if (cfg->userns_block_fd >= 0) {
@@ -325,6 +330,13 @@ _Noreturn static void run_child(struct spawn_state *st)
 
 	CHILD_TRY(st, mnt_enter_base(c));
 	CHILD_TRY(st, mnt_apply_ops(c));
+	/* The parent made the veth (or started pasta) while the mounts
+	 * above were built. */
+	if (c->sb->net) {
+		if (read_one_byte(st->go[0]) < 0)
+			_exit(1);
+		(void)close(st->go[0]);
+	}
 	if (net_setup_child(c->sb, "/newroot", &err) < 0)
 		CHILD_TRY(st, vb_child_fail_err(c, &err, EIO));
 	/* Never the host's name, whatever the config says (bwrap's guard). */
@@ -668,7 +680,8 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 
 	if (vb_fault("spawn-pipes") < 0)
 		return vb_err(err, VB_STAGE_PREPARE, -1, EIO, "pipe2()");
-	if (pipe2(st->go, O_CLOEXEC) < 0 || pipe2(st->err, O_CLOEXEC) < 0)
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, st->go) < 0 ||
+	    pipe2(st->err, O_CLOEXEC) < 0)
 		return vb_err(err, VB_STAGE_PREPARE, -1, errno, "pipe2()");
 
 	if (vb_fault("spawn-clone") < 0)
@@ -751,6 +764,16 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 	if ((r = cg_attach(sb, err)) < 0)
 		return r;
 	sup_mark(sb, VB_SUP_CGROUP);
+	/* With --net, the child goes on with its mounts while the network is
+	 * set up here (a veth is a millisecond of the kernel's time), and
+	 * waits for the second byte before it configures its interfaces. */
+	if (sb->net) {
+		if (vb_fault("spawn-go") < 0)
+			return vb_err(err, VB_STAGE_PREPARE, -1, EIO, "Can't write to child");
+		r = vb_write_all(st->go[1], "g", 1);
+		if (r < 0)
+			return vb_err(err, VB_STAGE_PREPARE, -1, -r, "Can't write to child");
+	}
 	if ((r = net_setup_parent(sb, err)) < 0)
 		return r;
 	sup_mark(sb, VB_SUP_NETWORK);
@@ -772,11 +795,23 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 	    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
 		sb->reap_tree = true;
 
-	if (vb_fault("spawn-go") < 0)
-		return vb_err(err, VB_STAGE_PREPARE, -1, EIO, "Can't write to child");
-	r = vb_write_all(st->go[1], "g", 1);
-	if (r < 0)
-		return vb_err(err, VB_STAGE_PREPARE, -1, -r, "Can't write to child");
+	if (!sb->net) {
+		if (vb_fault("spawn-go") < 0)
+			return vb_err(err, VB_STAGE_PREPARE, -1, EIO, "Can't write to child");
+		r = vb_write_all(st->go[1], "g", 1);
+		if (r < 0)
+			return vb_err(err, VB_STAGE_PREPARE, -1, -r, "Can't write to child");
+	} else {
+		ssize_t w;
+
+		/* A child whose mounts failed is gone: its error record is
+		 * read below. */
+		do
+			w = send(st->go[1], "n", 1, MSG_NOSIGNAL);
+		while (w < 0 && errno == EINTR);
+		if (w < 0 && errno != EPIPE && errno != ECONNRESET)
+			return vb_err(err, VB_STAGE_PREPARE, -1, errno, "Can't write to child");
+	}
 	(void)close(st->go[1]);
 	st->go[1] = -1;
 
