@@ -26,6 +26,9 @@ struct vb_clone_args {
 		set_tid_size, cgroup;
 };
 
+const char *const vb_ns_names[VB_NS_REPORT_N] = { "cgroup", "ipc",  "mnt", "net",
+						  "pid",    "user", "uts" };
+
 unsigned long ns_clone_flags(unsigned ns)
 {
 	unsigned long f = CLONE_NEWNS;

@@ -23,14 +23,26 @@ struct vb_waiter {
 };
 #define VB_MAX_WAITERS 16
 
+/* What the command sends up the report socket just before its seccomp
+ * filter and exec (lib/spawn.c): the inode numbers of its namespaces, in
+ * vb_ns_names' order, read from its own /proc/self/ns; the kernel adds its
+ * pid as the parent sees it (SCM_CREDENTIALS). */
+#define VB_NS_REPORT_N 7
+extern const char *const vb_ns_names[VB_NS_REPORT_N];
+struct vb_spawn_report {
+	uint64_t ino[VB_NS_REPORT_N]; /* 0: could not be read */
+};
+
 struct vb_sandbox {
 	vb_config *cfg;
 	struct vb_rollback rb; /* undone when the sandbox ends or setup fails */
 	pid_t pid;             /* outermost child, in the caller's pid ns */
 	int pidfd;
-	pid_t pid1_ns_pid; /* the command's pid as seen inside, if known */
-	int cgroup_fd;     /* for CLONE_INTO_CGROUP, -1 when none */
-	unsigned ns;       /* namespaces created (VB_NS_*) */
+	pid_t pid1_ns_pid;             /* the command's pid as seen inside, if known */
+	pid_t command_pid;             /* the command, in the caller's pid ns (0: unknown) */
+	struct vb_spawn_report report; /* valid when command_pid > 0 */
+	int cgroup_fd;                 /* for CLONE_INTO_CGROUP, -1 when none */
+	unsigned ns;                   /* namespaces created (VB_NS_*) */
 	struct vb_waiter waiters[VB_MAX_WAITERS];
 	size_t n_waiters;
 	bool exited;

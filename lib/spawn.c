@@ -57,6 +57,7 @@ struct spawn_state {
 	 * the child builds its mounts meanwhile) */
 	int go[2];
 	int err[2]; /* child -> parent: a vb_child_error, or EOF at exec */
+	int rep[2]; /* command -> parent: a vb_spawn_report (datagram socketpair) */
 	char cwd[PATH_MAX];
 	char *tty;
 	char **envp;
@@ -178,6 +179,28 @@ static int take_locks(struct vb_child *c)
 			child_die(st); \
 	} while (0)
 
+/* The command, before its seccomp filter: its namespaces as it sees them
+ * and, through the kernel's credentials on the datagram, its pid as the
+ * parent sees it.  Nothing here can race the command's exit: the parent
+ * reads it after the exec.  Allocates nothing, and writes no memory it may
+ * share with PID 1 (spawn_command()'s CLONE_VM). */
+static void send_report(struct spawn_state *st)
+{
+	struct vb_child *c = &st->child;
+	struct vb_spawn_report rep = { 0 };
+	char path[32];
+
+	for (size_t i = 0; i < VB_NS_REPORT_N; i++) {
+		struct stat sb;
+
+		snprintf(path, sizeof(path), "self/ns/%s", vb_ns_names[i]);
+		if (c->proc_fd >= 0 && fstatat(c->proc_fd, path, &sb, 0) == 0)
+			rep.ino[i] = (uint64_t)sb.st_ino;
+	}
+	(void)send(st->rep[1], &rep, sizeof(rep), MSG_NOSIGNAL | MSG_DONTWAIT);
+	(void)close(st->rep[1]);
+}
+
 /* The command's side, from PID 1's fork (if any) to exec.  mask: the
  * signal mask to restore (PID 1 blocked everything around the fork), or
  * NULL without a PID 1. */
@@ -224,6 +247,7 @@ _Noreturn static void run_command(struct spawn_state *st, const sigset_t *mask)
 						    cfg->argv[0]));
 	}
 	close_config_fds(cfg, cfg->as_pid_1);
+	send_report(st);
 	if (c->proc_fd >= 0)
 		(void)close(c->proc_fd);
 	/* Last: once the filter is loaded, only exec is left to do. */
@@ -258,10 +282,10 @@ static int command_main(void *arg)
  * dumpable flag belongs to the memory, so it stays 0 until the exec, which
  * sets it from the command's credentials whatever it was.  A plain fork
  * with --block-fd, where the command may wait a long time before its exec
- * (PID 1 forwards signals meanwhile), and with events: "spawned" reads the
- * command's pid from PID 1's children once the exec is done, and a PID 1
- * that resumes at that very exec, beside the command, reaps a command that
- * ends at once before the parent has looked. */
+ * (PID 1 forwards signals meanwhile), and with events (kept from when
+ * "spawned" read the command's pid from PID 1's children, which a PID 1
+ * resuming at the exec could reap first; the command now reports its pid
+ * itself before the exec, send_report()). */
 static pid_t spawn_command(struct spawn_state *st, const sigset_t *mask, int dumpable)
 {
 	static char stack[256 * 1024] __attribute__((aligned(16)));
@@ -296,6 +320,7 @@ _Noreturn static void run_child(struct spawn_state *st)
 		(void)sigprocmask(SIG_SETMASK, &c->sb->child_sigmask, NULL);
 	(void)close(st->go[1]);
 	(void)close(st->err[0]);
+	(void)close(st->rep[0]);
 	/* The parent as this process sees it (0 across a new pid namespace).
 	 * A parent that died before this point closes the go pipe. */
 	c->parent_pid = getppid();
@@ -389,6 +414,7 @@ _Noreturn static void run_child(struct spawn_state *st)
 	c->parent_pid = parent;
 	/* Only the command reports; its exec closes the pipe. */
 	(void)close(st->err[1]);
+	(void)close(st->rep[1]);
 	close_config_fds(cfg, true);
 	learn_pid1(c->sb);
 	pid1_run(c, pid, &prev);
@@ -405,6 +431,8 @@ static void spawn_state_free(struct spawn_state *st)
 			(void)close(st->go[i]);
 		if (st->err[i] >= 0)
 			(void)close(st->err[i]);
+		if (st->rep[i] >= 0)
+			(void)close(st->rep[i]);
 	}
 	if (st->envp) {
 		for (char **e = st->envp; *e; e++)
@@ -529,6 +557,41 @@ static void undo_close_fd(void *data)
 	if (*fd >= 0)
 		(void)close(*fd);
 	*fd = -1;
+}
+
+/* The command's report, queued before its exec (so before the EOF just
+ * seen): the command's pid from the datagram's credentials, which the
+ * kernel gives in this process's pid namespace. */
+static void receive_report(struct vb_sandbox *sb, int fd)
+{
+	struct vb_spawn_report rep;
+	union {
+		char buf[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = &rep, .iov_len = sizeof(rep) };
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = u.buf,
+			    .msg_controllen = sizeof(u.buf) };
+	ssize_t n;
+
+	do
+		n = recvmsg(fd, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(rep))
+		return;
+	for (struct cmsghdr *h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h)) {
+		struct ucred cred;
+
+		if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_CREDENTIALS)
+			continue;
+		memcpy(&cred, CMSG_DATA(h), sizeof(cred));
+		if (cred.pid > 0) {
+			sb->command_pid = cred.pid;
+			sb->report = rep;
+		}
+	}
 }
 
 static bool host_is_root(void)
@@ -683,6 +746,9 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, st->go) < 0 ||
 	    pipe2(st->err, O_CLOEXEC) < 0)
 		return vb_err(err, VB_STAGE_PREPARE, -1, errno, "pipe2()");
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, st->rep) < 0 ||
+	    setsockopt(st->rep[0], SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int)) < 0)
+		return vb_err(err, VB_STAGE_PREPARE, -1, errno, "socketpair()");
 
 	if (vb_fault("spawn-clone") < 0)
 		return vb_err(err, VB_STAGE_CLONE, -1, EIO, "Creating new namespace failed");
@@ -740,6 +806,8 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 	st->go[0] = -1;
 	(void)close(st->err[1]);
 	st->err[1] = -1;
+	(void)close(st->rep[1]);
+	st->rep[1] = -1;
 
 	if ((c->ns & VB_NS_USER) && cfg->userns_block_fd < 0) {
 		r = vb_fault("spawn-idmap");
@@ -828,6 +896,7 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 		/* A short record: the child died mid-write. */
 		return vb_err(err, VB_STAGE_EXEC, -1, EPIPE, "Can't read from child");
 	}
+	receive_report(sb, st->rep[0]);
 	r = learn_spawned(sb, err);
 	if (r < 0)
 		return r;
@@ -889,7 +958,7 @@ int spawn_sandbox(vb_config *cfg, const struct spawn_opts *opts, vb_sandbox **re
 		free(st);
 		return vb_err(err, VB_STAGE_PREPARE, -1, ENOMEM, "Out of memory");
 	}
-	st->go[0] = st->go[1] = st->err[0] = st->err[1] = -1;
+	st->go[0] = st->go[1] = st->err[0] = st->err[1] = st->rep[0] = st->rep[1] = -1;
 	sb->cfg = cfg;
 	sb->pidfd = -1;
 	sb->cgroup_fd = -1;

@@ -131,6 +131,66 @@ t_pid1() {
 }
 mcase "with PID 1: its pid and the command's differ; the status is 137" t_pid1
 
+# The ids in "spawned" come from the command itself, before its exec: with
+# vb's PID 1 too, and as an ordinary user, whose PID 1 is not readable.
+t_pid1_ns() {
+	local n want got
+	rm -f "$T/io/ev"
+	run_mode "$1" -- "${SBP[@]}" --unshare-pid --status-fd 3 sh -c \
+		'for n in cgroup ipc mnt net pid user uts; do readlink /proc/self/ns/$n; done' 3>"$T/io/ev"
+	expect_rc 0 || return 1
+	want=$(printf '%s\n' "$out" | sed 's/^\([a-z]*\):\[\([0-9]*\)\]$/\1 \2/')
+	got=$(for n in cgroup ipc mnt net pid user uts; do echo "$n $(field "$T/io/ev" spawned namespaces.$n)"; done)
+	[ "$got" = "$want" ] || { diag "spawned namespaces: $got"; diag "the command saw: $want"; return 1; }
+}
+mcase "with PID 1: spawned names every namespace the command is in" t_pid1_ns
+
+# 200 short runs of true, half of them with vb's PID 1: every spawned
+# event is complete (seven namespaces, the command's pid).  Reading them
+# from /proc after the fact raced the command's exit.
+cat >"$T/fix/spawned.py" <<'EOF'
+import json, os, sys
+
+NS = ["cgroup", "ipc", "mnt", "net", "pid", "user", "uts"]
+bad = []
+for f in sorted(os.listdir(sys.argv[1]), key=int):
+    evs = [json.loads(l) for l in open(os.path.join(sys.argv[1], f))]
+    sp = [e for e in evs if e["event"] == "spawned"]
+    if len(sp) != 1:
+        bad.append("run %s: %d spawned events" % (f, len(sp)))
+        continue
+    e, pid1 = sp[0], int(f) % 2 == 0
+    if sorted(e["namespaces"]) != NS or not all(isinstance(v, int) and v > 0 for v in e["namespaces"].values()):
+        bad.append("run %s: namespaces %r" % (f, e["namespaces"]))
+    c = e["command_pid"]
+    if not isinstance(c, int) or c <= 0:
+        bad.append("run %s: command_pid %r" % (f, c))
+    elif pid1 and (c == e["sandbox_pid"] or e["pid1_pid"] != e["sandbox_pid"]):
+        bad.append("run %s (PID 1): command %r, PID 1 %r" % (f, c, e["pid1_pid"]))
+    elif not pid1 and c != e["sandbox_pid"]:
+        bad.append("run %s: command %r, sandbox %r" % (f, c, e["sandbox_pid"]))
+print("%d of %d runs incomplete" % (len(bad), len(os.listdir(sys.argv[1]))))
+for b in bad[:10]:
+    print(b)
+sys.exit(1 if bad else 0)
+EOF
+t_spawned_always() {
+	local i d=$T/io/evs extra
+	rm -rf "$d" && mkdir "$d" || return 1
+	mode_prefix "$1"
+	LAST_CMD="[$1] $PROG ${SBP[*]} [--unshare-pid] --status-fd 3 true (200 times)"
+	for i in $(seq 200); do
+		extra=()
+		[ $((i % 2)) = 0 ] && extra=(--unshare-pid)
+		timeout -k 5 30 "${MODE_CMD[@]}" "${SBP[@]}" "${extra[@]}" --status-fd 3 true \
+			3>"$d/$i" </dev/null >"$T/io/out" 2>"$T/io/err"
+		rc=$?
+		[ $rc = 0 ] || { err=$(cat "$T/io/err"); diag "run $i of 200 (status $rc; 124: timed out)"; return 1; }
+	done
+	out=$("$PY" "$T/fix/spawned.py" "$d") || { diag "$out"; return 1; }
+}
+mcase "200 runs of true: each spawned event has its namespaces and command_pid" t_spawned_always
+
 t_signaled() {
 	rm -f "$T/io/ev"
 	run_mode "$1" -- "${SBP[@]}" --status-fd 3 sh -c 'kill -KILL $$' 3>"$T/io/ev"
@@ -205,7 +265,9 @@ mcase "a failed exec: setup_failed stage exec" t_exec_failed
 t_signal_event() {
 	local pid i
 	mode_prefix "$1"
-	rm -f "$T/io/ev"
+	# Emptied here, not by the redirection in the child: the loop below
+	# would see the last case's "ready" and signal the shell before exec.
+	rm -f "$T/io/ev"; : >"$T/io/out"
 	"${MODE_CMD[@]}" "${SBP[@]}" --unshare-pid --status-fd 3 sh -c \
 		'trap "exit 4" USR1; echo ready; while :; do sleep 0.05; done' \
 		</dev/null >"$T/io/out" 2>"$T/io/err" 3>"$T/io/ev" &

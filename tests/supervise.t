@@ -104,7 +104,9 @@ sigterm_case() {
 	local mode=$1 pid i; shift
 	mode_prefix "$mode"
 	LAST_CMD="[$mode] $PROG $*"
-	rm -f "$T/io/ev"
+	# Emptied here, not by the redirection in the child: the loop below
+	# would see the last case's "ready" and signal the shell before exec.
+	rm -f "$T/io/ev"; : >"$T/io/out"
 	"${MODE_CMD[@]}" "${SBP[@]}" "$@" --status-fd 3 sh -c \
 		'trap "echo trapped; exit 7" TERM; echo ready; while :; do sleep 0.05; done' \
 		</dev/null >"$T/io/out" 2>"$T/io/err" 3>"$T/io/ev" &

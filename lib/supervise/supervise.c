@@ -308,41 +308,15 @@ int sup_prepare(struct vb_sandbox *sb, vb_error *err)
 	return 0;
 }
 
-static void emit_namespaces(struct jbuf *j, pid_t pid)
+/* The command's namespaces as it saw them, from its report before exec
+ * (lib/spawn.c): never a race with a short command's exit. */
+static void emit_namespaces(struct jbuf *j, const struct vb_sandbox *sb)
 {
-	static const char *const names[] = { "cgroup", "ipc", "mnt", "net", "pid", "user", "uts" };
-	char path[64];
-
 	j_open(j, "namespaces", '{');
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-		struct stat st;
-
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, names[i]);
-		if (stat(path, &st) == 0)
-			j_uint(j, names[i], (uint64_t)st.st_ino);
-	}
+	for (size_t i = 0; sb->command_pid > 0 && i < VB_NS_REPORT_N; i++)
+		if (sb->report.ino[i])
+			j_uint(j, vb_ns_names[i], sb->report.ino[i]);
 	j_close(j, '{');
-}
-
-/* The command's pid: the outer child itself, or, when that is vb's PID 1,
- * its only child (0 when the command is already gone). */
-static pid_t command_pid(const struct vb_sandbox *sb)
-{
-	char path[64], buf[64];
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
-
-	if (!sb->has_init)
-		return sb->pid;
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)sb->pid, (int)sb->pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return (pid_t)strtol(buf, NULL, 10);
 }
 
 int sup_spawned(struct vb_sandbox *sb, vb_error *err)
@@ -379,7 +353,7 @@ void sup_emit_running(struct vb_sandbox *sb)
 	if (!s || s->spawned_sent)
 		return;
 	s->spawned_sent = true;
-	cmd = command_pid(sb);
+	cmd = sb->command_pid;
 	j_begin(&j, "spawned");
 	j_int(&j, "vb_pid", getpid());
 	j_int(&j, "sandbox_pid", sb->pid);
@@ -391,7 +365,7 @@ void sup_emit_running(struct vb_sandbox *sb)
 		j_int(&j, "command_pid", cmd);
 	else
 		j_null(&j, "command_pid");
-	emit_namespaces(&j, sb->pid);
+	emit_namespaces(&j, sb);
 	j_str(&j, "cgroup", cg_v2_path(sb));
 	sup_emit(sb, &j, "spawned");
 
