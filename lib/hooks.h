@@ -90,6 +90,11 @@ void sup_event_network(struct vb_sandbox *sb, const char *ifname, const char *co
 		       size_t n_addrs, const char *gateway);
 
 int pty_child(struct vb_sandbox *sb, vb_error *err);
+/* The master of the pty pty_child() opened inside the sandbox (-1: none),
+ * which the child sends up with its report before exec; the parent hands
+ * it to pty_take_master(), which relays from it instead of its own. */
+int pty_child_master(const struct vb_sandbox *sb);
+void pty_take_master(struct vb_sandbox *sb, int fd);
 /* lib/pty.c, parent: opens the pty and registers the relay (before clone,
  * first of the modules); pty_spawned() drops the parent's slave after clone. */
 int pty_prepare(struct vb_sandbox *sb, vb_error *err);

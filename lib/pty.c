@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <termios.h>
 
 #include "hooks.h"
@@ -20,6 +22,7 @@
  * a clone of the same process image, finds its slave here too. */
 struct vb_pty_state {
 	int master, slave;
+	int child_master; /* the child's pty from the sandbox's devpts, or -1 */
 	bool restore;
 	struct termios saved;
 	struct vb_sandbox *sb;
@@ -149,7 +152,7 @@ int pty_prepare(struct vb_sandbox *sb, vb_error *err)
 	ps = calloc(1, sizeof(*ps));
 	if (!ps)
 		return vb_err(err, VB_STAGE_PREPARE, -1, ENOMEM, "Out of memory");
-	ps->slave = -1;
+	ps->slave = ps->child_master = -1;
 	ps->sb = sb;
 	sb->pty = ps;
 	ps->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -201,15 +204,52 @@ void pty_pid1(struct vb_sandbox *sb)
 		(void)close(sb->pty->slave);
 }
 
+/* Child, after the credentials: a pty from the devpts the sandbox sees at
+ * /dev/ptmx, so that the terminal is at its name inside (tty(1),
+ * ttyname(3)) whatever /dev the command line built: with --dev, a devpts of
+ * the sandbox's own, where the caller's ptys do not exist.  It gets the
+ * settings and size of the one vb made; its master goes up to vb with the
+ * child's report (pty_child_master(), pty_take_master()).  Without a ptmx
+ * inside, the pty vb made before clone is the command's.  Opened as the
+ * command, and only a ptmx node (5:2): what the command line put at
+ * /dev/ptmx is never opened otherwise.  Returns the slave to use. */
+static int open_inside(struct vb_pty_state *ps)
+{
+	struct stat st;
+	struct termios t;
+	struct winsize ws;
+	int m, s, unlock = 0;
+
+	if (stat("/dev/ptmx", &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(5, 2))
+		return ps->slave;
+	m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (m < 0)
+		return ps->slave;
+	if (ioctl(m, TIOCSPTLCK, &unlock) < 0 ||
+	    (s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+		(void)close(m);
+		return ps->slave;
+	}
+	if (tcgetattr(ps->slave, &t) == 0)
+		(void)tcsetattr(s, TCSANOW, &t);
+	if (ioctl(ps->slave, TIOCGWINSZ, &ws) == 0)
+		(void)ioctl(s, TIOCSWINSZ, &ws);
+	(void)close(ps->slave);
+	ps->slave = s;
+	ps->child_master = m;
+	return s;
+}
+
 /* Child, just before exec: a session of its own, the pty as controlling
  * terminal and as stdio. */
 int pty_child(struct vb_sandbox *sb, vb_error *err)
 {
-	const struct vb_pty_state *ps = sb->pty;
-	int slave = ps ? ps->slave : -1;
+	struct vb_pty_state *ps = sb->pty;
+	int slave;
 
-	if (slave < 0)
+	if (!ps || ps->slave < 0)
 		return 0;
+	slave = open_inside(ps);
 	if (setsid() < 0 && errno != EPERM)
 		return vb_err(err, VB_STAGE_EXEC, -1, errno, "setsid");
 	if (ioctl(slave, TIOCSCTTY, 0) < 0)
@@ -221,4 +261,25 @@ int pty_child(struct vb_sandbox *sb, vb_error *err)
 	if (slave > 2)
 		(void)close(slave);
 	return 0;
+}
+
+int pty_child_master(const struct vb_sandbox *sb)
+{
+	return sb->pty ? sb->pty->child_master : -1;
+}
+
+void pty_take_master(struct vb_sandbox *sb, int fd)
+{
+	struct vb_pty_state *ps = sb->pty;
+
+	if (!ps || ps->master < 0) {
+		(void)close(fd);
+		return;
+	}
+	(void)fcntl(fd, F_SETFL, O_NONBLOCK);
+	for (size_t i = 0; i < sb->n_waiters; i++)
+		if (sb->waiters[i].cb == on_master && sb->waiters[i].fd == ps->master)
+			sb->waiters[i].fd = fd;
+	(void)close(ps->master);
+	ps->master = fd;
 }

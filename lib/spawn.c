@@ -189,6 +189,13 @@ static void send_report(struct spawn_state *st)
 	struct vb_child *c = &st->child;
 	struct vb_spawn_report rep = { 0 };
 	char path[32];
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = &rep, .iov_len = sizeof(rep) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1 };
+	int master = pty_child_master(c->sb);
 
 	for (size_t i = 0; i < VB_NS_REPORT_N; i++) {
 		struct stat sb;
@@ -197,8 +204,23 @@ static void send_report(struct spawn_state *st)
 		if (c->proc_fd >= 0 && fstatat(c->proc_fd, path, &sb, 0) == 0)
 			rep.ino[i] = (uint64_t)sb.st_ino;
 	}
-	(void)send(st->rep[1], &rep, sizeof(rep), MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (master >= 0) {
+		/* --pty: the master of the pty opened inside (lib/pty.c). */
+		struct cmsghdr *h;
+
+		memset(&u, 0, sizeof(u));
+		m.msg_control = u.buf;
+		m.msg_controllen = sizeof(u.buf);
+		h = CMSG_FIRSTHDR(&m);
+		h->cmsg_level = SOL_SOCKET;
+		h->cmsg_type = SCM_RIGHTS;
+		h->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(h), &master, sizeof(int));
+	}
+	(void)sendmsg(st->rep[1], &m, MSG_NOSIGNAL | MSG_DONTWAIT);
 	(void)close(st->rep[1]);
+	if (master >= 0)
+		(void)close(master);
 }
 
 /* The command's side, from PID 1's fork (if any) to exec.  mask: the
@@ -566,7 +588,7 @@ static void receive_report(struct vb_sandbox *sb, int fd)
 {
 	struct vb_spawn_report rep;
 	union {
-		char buf[CMSG_SPACE(sizeof(struct ucred))];
+		char buf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int))];
 		struct cmsghdr align;
 	} u;
 	struct iovec iov = { .iov_base = &rep, .iov_len = sizeof(rep) };
@@ -579,17 +601,23 @@ static void receive_report(struct vb_sandbox *sb, int fd)
 	do
 		n = recvmsg(fd, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof(rep))
+	if (n < 0)
 		return;
 	for (struct cmsghdr *h = CMSG_FIRSTHDR(&m); h; h = CMSG_NXTHDR(&m, h)) {
 		struct ucred cred;
+		int mfd;
 
-		if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_CREDENTIALS)
+		if (h->cmsg_level != SOL_SOCKET)
 			continue;
-		memcpy(&cred, CMSG_DATA(h), sizeof(cred));
-		if (cred.pid > 0) {
-			sb->command_pid = cred.pid;
-			sb->report = rep;
+		if (h->cmsg_type == SCM_RIGHTS && h->cmsg_len == CMSG_LEN(sizeof(int))) {
+			memcpy(&mfd, CMSG_DATA(h), sizeof(int));
+			pty_take_master(sb, mfd);
+		} else if (h->cmsg_type == SCM_CREDENTIALS && n == (ssize_t)sizeof(rep)) {
+			memcpy(&cred, CMSG_DATA(h), sizeof(cred));
+			if (cred.pid > 0) {
+				sb->command_pid = cred.pid;
+				sb->report = rep;
+			}
 		}
 	}
 }

@@ -73,20 +73,51 @@ fd = os.open("/dev/tty", os.O_RDWR)
 dev = struct.unpack("I", fcntl.ioctl(fd, 0x80045432, b"\0" * 4))[0]  # TIOCGDEV
 r = os.fstat(0).st_rdev
 print("devtty %d:%d" % (os.major(dev), os.minor(dev)))
-print("stdin %d:%d" % (os.major(r), os.minor(r)))'
+print("stdin %d:%d" % (os.major(r), os.minor(r)))
+print("stdin-fs %d" % os.fstat(0).st_dev)'
 t_session() {
-	local tty stdin
+	local tty stdin fs
 	drive "$1" run -- "${PTY[@]}" --unshare-pid python3 -c "$SESSION_PY"
 	expect_rc 0 && expect_get status 0 || return 1
 	tty=$(shown | sed -n 's/^devtty //p') stdin=$(shown | sed -n 's/^stdin //p')
+	fs=$(shown | sed -n 's/^stdin-fs //p')
 	shown | grep -qx 'sid leader' && shown | grep -qx 'fg yes' || { diag "$(shown)"; return 1; }
-	[ -n "$tty" ] && [ "$tty" = "$stdin" ] && [ "$tty" != "$(get outer-rdev)" ] ||
-		{ diag "/dev/tty $tty, stdin $stdin, caller's terminal $(get outer-rdev)"; return 1; }
+	# Another pty than the caller's: another number, or the same number in
+	# another devpts (the sandbox's own, which --dev /dev mounts).
+	[ -n "$tty" ] && [ "$tty" = "$stdin" ] &&
+		{ [ "$tty" != "$(get outer-rdev)" ] || [ "$fs" != "$(stat -c %d /dev/pts/ptmx)" ]; } ||
+		{ diag "/dev/tty $tty, stdin $stdin (devpts $fs), caller's terminal $(get outer-rdev)"; return 1; }
 	# Control: without --pty the same probe sees the caller's terminal.
 	drive "$1" run -- "${SB[@]}" --dev /dev --unshare-pid python3 -c "$SESSION_PY"
 	[ "$(shown | sed -n 's/^devtty //p')" = "$(get outer-rdev)" ] || { diag "control: $(shown)"; return 1; }
 }
 mcase "the command is a session leader, /dev/tty is the new pty (without --pty: the caller's)" t_session
+
+# The pty is visible at its name inside, whatever /dev the command line
+# builds: tty(1) and ttyname(3) name it, and that name is the terminal.
+# With --dev /dev (a devpts of the sandbox's own) the pty was one of the
+# caller's devpts, absent inside: "not a tty".
+TTYNAME_PY='import os
+n = os.ttyname(0)
+print("ttyname", n)
+print("same", "yes" if os.stat(n).st_rdev == os.fstat(0).st_rdev else "no")'
+ttyname_case() {
+	local mode=$1 name
+	shift
+	drive "$mode" run -- "$@" sh -c 'tty; exec python3 -c "$0"' "$TTYNAME_PY"
+	expect_rc 0 && expect_get status 0 || return 1
+	name=$(shown | head -1)
+	[[ $name == /dev/pts/* ]] && shown | grep -qx "ttyname $name" && shown | grep -qx "same yes" ||
+		{ diag "shown: $(shown)"; return 1; }
+}
+t_ttyname_dev() { ttyname_case "$1" "${PTY[@]}"; }
+t_ttyname_pidns() { ttyname_case "$1" "${PTY[@]}" --unshare-pid; }
+t_ttyname_minimal() { ttyname_case "$1" --profile minimal --pty; }
+t_ttyname_devbind() { ttyname_case "$1" "${SB[@]}" --dev-bind /dev /dev --pty; }
+mcase "--dev /dev --pty: tty and ttyname() name the pty inside" t_ttyname_dev
+mcase "same through vb's PID 1 (--unshare-pid)" t_ttyname_pidns
+mcase "--profile minimal --pty: tty and ttyname() name the pty" t_ttyname_minimal
+mcase "--dev-bind /dev /dev --pty: tty and ttyname() name the pty" t_ttyname_devbind
 
 # TIOCSTI from inside: on the sandbox's pty it only feeds the sandbox; the
 # caller's terminal, leaked in as fd 5, refuses it (not the controlling
