@@ -162,6 +162,9 @@ t_leftover_tree() {
 	as_mode_user "$1" sh -c "$LEFT" "$c" >/dev/null
 	[ "$(alive_of "$c")" = 3 ] || { diag "control: the leftovers did not outlive a plain sh"; return 1; }
 	kill -KILL $(cat "$c"/a "$c"/b "$c"/c) 2>/dev/null
+	# Gone (reaped by this shell, their subreaper) before the snapshot, or
+	# the residue check sees them go.
+	for _ in $(seq 100); do [ "$(alive_of "$c")" = 0 ] && break; sleep 0.1; done
 	residue_snap
 	run_mode "$1" -- "${SBP[@]}" --bind "$w" /w sh -c "$LEFT" /w
 	expect_ok running || return 1
