@@ -11,7 +11,8 @@
  * when its module is unused (its cfg pointer is NULL).
  *   parent, before clone:   learn_prepare; pty_prepare, cg_prepare, net_prepare, sup_prepare
  *   parent, after clone:    cg_attach (when not cloned into the cgroup),
- *                           net_setup_parent (after the id maps), sup_spawned
+ *                           net_setup_parent (after the id maps), sup_spawned,
+ *                           net_spawned
  *   child, after the ops, before pivot_root: net_setup_child
  *   child, just before exec: sup_apply_child (rlimits), pty_child, sec_apply_child
  *   parent, until the exec: learn_wait_exec; after it: learn_spawned
@@ -50,6 +51,8 @@ int net_setup_child(struct vb_sandbox *sb, const char *newroot, vb_error *err);
 /* Child, first thing after the go: closes what of the parent's it must not
  * keep (the root-opened rtnetlink socket). */
 void net_child_start(struct vb_sandbox *sb);
+/* The "network" event, right after sup_spawned's runtime_init_warnings. */
+void net_spawned(struct vb_sandbox *sb);
 /* Namespaces the module needs (e.g. VB_NS_NET for --net bridge). */
 unsigned net_required_ns(const vb_config *cfg);
 /* Whether the module needs root in the outer process (--net bridge). */

@@ -879,6 +879,7 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 		return r;
 	if ((r = sup_spawned(sb, err)) < 0)
 		return r;
+	net_spawned(sb);
 
 	/* Without a pid namespace (whose end takes everything in it down) or
 	 * a cgroup (killed at teardown), nothing else bounds what the command

@@ -191,6 +191,24 @@ t_spawned_always() {
 }
 mcase "200 runs of true: each spawned event has its namespaces and command_pid" t_spawned_always
 
+# --net bridge: the whole order, network between runtime_init_warnings and
+# spawned, as vb-events(7) gives it (it came first).  In a network namespace
+# of the test's own, with a private /run for the lease.
+t_network_order() {
+	rm -f "$T/io/ev"
+	LAST_CMD="[root, unshare --net] $PROG ${SBP[*]} --net bridge --status-fd 3 true"
+	timeout -k 5 60 unshare --net --mount --propagation private sh -c \
+		'mount -t tmpfs vbtest-run /run && ip link set lo up && exec "$@"' sh \
+		"$VB_BIN" "${SBP[@]}" --net bridge --status-fd 3 true \
+		3>"$T/io/ev" </dev/null >"$T/io/out" 2>"$T/io/err"
+	rc=$? out=$(cat "$T/io/out") err=$(cat "$T/io/err")
+	# (stderr may say that vb enabled ip_forward in the new namespace)
+	expect_rc 0 || return 1
+	check_events "$T/io/ev" "runtime_init_warnings network spawned setup_finished exited" || return 1
+	[ "$(field "$T/io/ev" network interface)" = eth0 ] || { diag "$(grep network "$T/io/ev")"; return 1; }
+}
+mcase "--net bridge: warnings, network, spawned, setup_finished, exited in that order" t_network_order root
+
 t_signaled() {
 	rm -f "$T/io/ev"
 	run_mode "$1" -- "${SBP[@]}" --status-fd 3 sh -c 'kill -KILL $$' 3>"$T/io/ev"

@@ -139,8 +139,6 @@ int net_setup_parent(struct vb_sandbox *sb, vb_error *err)
 		priv = net_priv_enter(sb);
 		r = bridge_setup_parent(st, err);
 		net_priv_leave(sb, priv);
-		if (r == 0)
-			bridge_event(st);
 		return r;
 	case NET_MODE_PASTA:
 		return pasta_setup_parent(st, err);
@@ -159,6 +157,14 @@ void net_child_start(struct vb_sandbox *sb)
 		(void)close(st->host_nl.fd);
 		st->host_nl.fd = 0;
 	}
+}
+
+/* After runtime_init_warnings, before spawned: the order vb-events(7)
+ * gives, whatever the stage that made the network. */
+void net_spawned(struct vb_sandbox *sb)
+{
+	if (sb->net && sb->net->net->mode == NET_MODE_BRIDGE)
+		bridge_event(sb->net);
 }
 
 int net_setup_child(struct vb_sandbox *sb, const char *newroot, vb_error *err)
