@@ -29,7 +29,7 @@ BASHC=$SRC/completions/bash/vb
 ZSHC=$SRC/completions/zsh/_vb
 FISHC=$SRC/completions/fish/vb.fish
 
-plan 25
+plan 34
 
 # The options vb itself knows, from its help.
 HELP_OPTS=$("$VB" --help | grep -oE '^ +--[a-z0-9-]+' | tr -d ' ' | sort -u)
@@ -78,6 +78,16 @@ is "bash (bash-completion loaded): --bind DEST completes paths" \
 	"$(FRAMEWORK=1 comp 'vb --ro-bind / adir/')" "adir/inner"
 is "bash (bash-completion loaded): --cap-add completes capabilities" \
 	"$(FRAMEWORK=1 comp 'vb --cap-add CAP_NET_A')" "CAP_NET_ADMIN"
+is "bash: sourcing binds vb to _vb" "$(bash -c '. "$1"; complete -p vb' bash "$BASHC")" "complete -F _vb vb"
+# The values of the seccomp options, as zsh and fish offer them.
+is "bash: --seccomp-default-action offers the actions" \
+	"$(comp 'vb --seccomp-default-action ')" "$(lines allow enosys eperm kill log)"
+is "bash (bash-completion loaded): --seccomp-default-action e" \
+	"$(FRAMEWORK=1 comp 'vb --seccomp-default-action e')" "$(lines enosys eperm)"
+is "bash: --seccomp-policy offers the built-in policies and files" \
+	"$(comp 'vb --seccomp-policy ')" "$(lines adir adir2 afile build default minimal network)"
+is "bash: --seccomp-policy-dump offers the built-in policies" \
+	"$(comp 'vb --seccomp-policy-dump ')" "$(lines build default minimal network)"
 
 if command -v zsh >/dev/null; then
 	check "zsh completion parses (zsh -n)" zsh -n "$ZSHC"
@@ -111,9 +121,15 @@ ZEOF
 	fi
 	is "zsh: --bind SRC DEST completes paths" "$(zc 'vb --bind afile adir/i' | grep -c 'adir/inner')" 1
 	is "zsh: fd argument completes nothing" "$(zc 'vb --info-fd af' | grep -c afile)" 0
+	is "zsh: --seccomp-policy offers the built-in policies and files" \
+		"$(zc 'vb --seccomp-policy ' | grep -oE '\<(default|minimal|build|network|afile|adir2)' | sort -u)" \
+		"$(lines adir2 afile build default minimal network)"
+	is "zsh: --seccomp-default-action offers the actions" \
+		"$(zc 'vb --seccomp-default-action ' | grep -oE '\<(enosys|eperm|kill|log|allow)' | sort -u)" \
+		"$(lines allow enosys eperm kill log)"
 	rm -rf "$ZW"
 else
-	for i in 1 2 3 4 5 6; do skip "zsh is not installed (apt-get install zsh)"; done
+	for i in 1 2 3 4 5 6 7 8; do skip "zsh is not installed (apt-get install zsh)"; done
 fi
 
 if command -v fish >/dev/null; then
@@ -124,7 +140,11 @@ if command -v fish >/dev/null; then
 	is "fish: fd argument completes nothing" "$(fc 'vb --info-fd ')" ""
 	is "fish: --profile offers built-ins and files" "$(fc 'vb --profile ')" \
 		"$(lines adir/ adir2/ afile host-ro minimal)"
+	is "fish: --seccomp-policy offers the built-in policies and files" "$(fc 'vb --seccomp-policy ')" \
+		"$(lines adir/ adir2/ afile build default minimal network)"
+	is "fish: --seccomp-default-action offers the actions" "$(fc 'vb --seccomp-default-action ')" \
+		"$(lines allow enosys eperm kill log)"
 else
-	for _ in 1 2 3 4 5; do skip "fish is not installed (apt-get install fish)"; done
+	for _ in 1 2 3 4 5 6 7; do skip "fish is not installed (apt-get install fish)"; done
 fi
 cd / && rm -rf "$W"

@@ -197,7 +197,7 @@ complete -c vb -n __vb_in_options -l subnet6 -x -d 'IPv6 subnet of the bridge (i
 complete -c vb -n __vb_in_options -l publish -x -d 'Forward a host port to the sandbox'
 complete -c vb -n __vb_in_options -l dns -x -d 'Nameserver for the sandbox\'s resolv.conf (repeatable)'
 complete -c vb -n __vb_in_options -l net-prune -d 'Remove voidbox\'s idle bridges and NAT rules, then exit'
-complete -c vb -n __vb_in_options -l seccomp-policy -r -F -d 'Apply a seccomp policy (default, minimal, build, network, or a file)'
+complete -c vb -n __vb_in_options -l seccomp-policy -r -F -a 'default minimal build network' -d 'Apply a seccomp policy (default, minimal, build, network, or a file)'
 complete -c vb -n __vb_in_options -l seccomp-allow -x -d 'Allow a system call or group, after the policy'
 complete -c vb -n __vb_in_options -l seccomp-deny -x -d 'Deny a system call or group, after the policy'
 complete -c vb -n __vb_in_options -l seccomp-default-action -x -a 'enosys eperm kill log allow' -d 'Action for calls no rule names'
