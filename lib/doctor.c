@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * vb --check-host: whether this host can run each mode and feature, each
- * finding with its cause and a fix.  Reads /proc and /sys only; writes the
- * report into the caller's buffer (the library never prints).
+ * finding with its cause and a fix.  Reads /proc and /sys, and runs pasta
+ * once as the caller in a throwaway namespace of its own (bounded): what
+ * --net pasta needs is only known by trying.  Writes the report into the
+ * caller's buffer (the library never prints).
  */
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/fsuid.h>
 #include <sys/stat.h>
 
+#include "net/net.h"
 #include "security/security.h"
 
 enum { CK_OK, CK_WARN, CK_FAIL };
@@ -117,6 +120,53 @@ static bool in_path(const char *prog)
 			return true;
 	}
 	return false;
+}
+
+/* --net pasta, tried for real as the caller; as root, also whether
+ * ordinary users could. */
+static void pasta_check(struct report *rp)
+{
+	char why[512], d[768], problem[512];
+	int r;
+	struct stat st;
+
+	if (!pasta_find()) {
+		check(rp, "net.pasta", CK_WARN, "pasta not found", "apt-get install passt");
+		return;
+	}
+	r = pasta_try(10000, why, sizeof(why));
+	if (r != 0) {
+		const char *fix =
+			"run 'pasta --config-net -- true' as this user for pasta's own words";
+		char *semi;
+
+		if (pasta_problem(problem, sizeof(problem))) {
+			/* "cause; fix" */
+			if ((semi = strrchr(problem, ';'))) {
+				*semi = '\0';
+				fix = semi + 2;
+			}
+			snprintf(d, sizeof(d), "--net pasta fails for uid %u: %s",
+				 (unsigned)getuid(), problem);
+		} else {
+			snprintf(d, sizeof(d), "--net pasta fails for uid %u: pasta %s%d%s%s",
+				 (unsigned)getuid(), r < 0 ? "error " : "exit status ",
+				 r < 0 ? -r : r, *why ? ": " : "", why);
+		}
+		check(rp, "net.pasta", CK_WARN, d, fix);
+		return;
+	}
+	if (getuid() == 0 && stat("/dev/net/tun", &st) == 0 && (st.st_mode & 0006) != 0006) {
+		snprintf(d, sizeof(d),
+			 "pasta works as root, but /dev/net/tun is mode %04o: ordinary users "
+			 "can't use --net pasta",
+			 (unsigned)(st.st_mode & 07777));
+		check(rp, "net.pasta", CK_WARN, d, "chmod 0666 /dev/net/tun");
+		return;
+	}
+	snprintf(d, sizeof(d), "pasta works for uid %u (tried in a throwaway namespace)",
+		 (unsigned)getuid());
+	check(rp, "net.pasta", CK_OK, d, NULL);
 }
 
 /* Mounts beneath /proc hide parts of it: the kernel then refuses a new proc
@@ -262,9 +312,7 @@ static int check_host(unsigned flags, const char *vb_path, char *buf, size_t siz
 		      : CK_WARN,
 	      access("/sys/module/veth", F_OK) == 0 ? "veth module loaded" : "veth loads on demand",
 	      "modprobe veth");
-	check(&rp, "net.pasta", in_path("pasta") ? CK_OK : CK_WARN,
-	      in_path("pasta") ? "pasta found (--net pasta works unprivileged)" : "pasta not found",
-	      "apt-get install passt");
+	pasta_check(&rp);
 
 	if (rp.json)
 		put(&rp, "],\"failed\":%u}\n", rp.failed);

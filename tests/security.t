@@ -181,4 +181,66 @@ assert any(want in c["detail"] for c in d["checks"]), d
 }
 mcase "--check-host --json under a non-UTF-8 path: UTF-8 JSON, the bytes escaped" t_check_json_bytes root
 
+# ---- --net pasta with an unusable /dev/net/tun ------------------------------------
+# In a private mount namespace: a 0600 node bound over /dev/net/tun (an
+# ordinary user can't open it), or a plain file (root opens any mode).
+# --check-host tries pasta for real and names the cause and the fix;
+# --net pasta fails with one vb message, pasta's own lines dropped.
+HAVE_PASTA=
+command -v pasta >/dev/null && [ -c /dev/net/tun ] && HAVE_PASTA=1
+# with_tun MODE bad|good ARGS...: vb ARGS in MODE with that /dev/net/tun.
+with_tun() {
+	local mode=$1 kind=$2 node=$T/io/tun-$2
+	shift 2
+	rm -f "$node"
+	if [ "$kind" = good ]; then
+		mknod -m 666 "$node" c 10 200
+	elif [ "$mode" = root ]; then
+		: >"$node"
+	else
+		mknod -m 600 "$node" c 10 200
+	fi || return 1
+	mode_prefix "$mode"
+	LAST_CMD="[$mode, $kind /dev/net/tun] $PROG $*"
+	timeout -k 5 60 unshare --mount --propagation private sh -c \
+		'mount --bind "$0" /dev/net/tun && exec "$@"' "$node" "${MODE_CMD[@]}" "$@" \
+		</dev/null >"$T/io/out" 2>"$T/io/err"
+	rc=$? out=$(cat "$T/io/out") err=$(cat "$T/io/err")
+}
+need_pasta() {
+	need_check || return 77
+	[ -n "$HAVE_PASTA" ] || { SKIP_REASON="pasta or /dev/net/tun missing"; return 77; }
+	[ "$(id -u)" = 0 ] || { SKIP_REASON="binding over /dev/net/tun needs root"; return 77; }
+}
+t_pasta_bad_tun() {
+	need_pasta || return 77
+	local cause fix uid
+	uid=$(uid_in "$1")
+	if [ "$1" = root ]; then
+		cause="/dev/net/tun is not the tun device (10:200)"
+		fix="make it: mknod -m 0666 /dev/net/tun c 10 200"
+	else
+		cause="/dev/net/tun is mode 0600, which uid $uid can't open (Permission denied)"
+		fix="let users open it: chmod 0666 /dev/net/tun"
+	fi
+	with_tun "$1" bad --check-host
+	printf '%s\n' "$out" | grep -A1 ' net\.pasta ' >"$T/io/pasta"
+	[ "$(sed -n 1p "$T/io/pasta" | tr -s ' ')" = "warn net.pasta --net pasta fails for uid $uid: $cause" ] &&
+		[ "$(sed -n 2p "$T/io/pasta" | tr -s ' ')" = " fix: $fix" ] ||
+		{ diag "--check-host says: $(cat "$T/io/pasta")"; return 1; }
+	residue_snap
+	with_tun "$1" bad "${SB[@]}" --net pasta true
+	expect_fail "--net pasta: pasta can't set up the network: $cause; $fix" && residue_check
+}
+mcase "/dev/net/tun unusable: --check-host says why and how to fix; --net pasta fails in one line" t_pasta_bad_tun
+# Control: with a tun device anyone may open, both say it works.
+t_pasta_good_tun() {
+	need_pasta || return 77
+	with_tun "$1" good --check-host
+	expect_out_like "^ok +net\.pasta +pasta works for uid $(uid_in "$1") " || return 1
+	with_tun "$1" good "${SB[@]}" --net pasta true
+	expect_ok
+}
+mcase "/dev/net/tun usable: --check-host says pasta works; --net pasta runs" t_pasta_good_tun
+
 done_testing

@@ -315,6 +315,17 @@ void bridge_sweep_stale(const char *bridge, struct in_addr addr, const char *not
 
 /* net/pasta.c */
 const char *pasta_find(void);
+/* What keeps pasta from working for the caller (real ids), as one phrase
+ * with its cause and fix, in buf; NULL when nothing is known to. */
+const char *pasta_problem(char *buf, size_t size);
+/* Runs pasta as the caller in a throwaway namespace of its own (pasta
+ * --config-net -- true), bounded by timeout_ms.  0 when it worked; else
+ * -errno or the exit status' 128+N / N > 0, with why (one line, pasta's own
+ * words when they add something) in buf. */
+int pasta_try(int timeout_ms, char *buf, size_t size);
+/* pasta's stderr, read after its first process exited: one line, the
+ * lines joined with "; ", syslog's complaints dropped. */
+void pasta_read_stderr(int fd, char *buf, size_t size);
 int pasta_setup_parent(struct vb_net_state *st, vb_error *err);
 
 #endif
