@@ -212,7 +212,10 @@ void pty_pid1(struct vb_sandbox *sb)
  * child's report (pty_child_master(), pty_take_master()).  Without a ptmx
  * inside, the pty vb made before clone is the command's.  Opened as the
  * command, and only a ptmx node (5:2): what the command line put at
- * /dev/ptmx is never opened otherwise.  Returns the slave to use. */
+ * /dev/ptmx is never opened otherwise.  Returns the slave to use.  The
+ * command may share PID 1's memory until its exec (spawn_command()'s
+ * CLONE_VM): ps->slave, which PID 1 closes, is left as it is; child_master
+ * is the command's alone. */
 static int open_inside(struct vb_pty_state *ps)
 {
 	struct stat st;
@@ -235,7 +238,6 @@ static int open_inside(struct vb_pty_state *ps)
 	if (ioctl(ps->slave, TIOCGWINSZ, &ws) == 0)
 		(void)ioctl(s, TIOCSWINSZ, &ws);
 	(void)close(ps->slave);
-	ps->slave = s;
 	ps->child_master = m;
 	return s;
 }
