@@ -8,6 +8,10 @@
 
 #include "fault.h"
 #include "hooks.h"
+#include "net/net.h"
+#include "security/security.h"
+#include "supervise/cgroup.h"
+#include "supervise/supervise.h"
 #include "tap.h"
 
 /* The last call failed with exactly msg (and -EINVAL unless want says). */
@@ -612,6 +616,128 @@ static void test_formats(void)
 	   "vb_op_flag");
 }
 
+/* ---- a refused setter changes nothing ------------------------------------- */
+
+/* The modules' config structs, as bytes; absent ones as "none". */
+struct module_bytes {
+	bool have[4];
+	unsigned char cg[sizeof(struct vb_cg_config)], sup[sizeof(struct vb_sup_config)],
+		net[sizeof(struct vb_net_config)], sec[sizeof(struct vb_sec_config)];
+};
+
+static void module_bytes(const vb_config *cfg, struct module_bytes *m)
+{
+	memset(m, 0, sizeof(*m));
+	if ((m->have[0] = cfg->cg))
+		memcpy(m->cg, cfg->cg, sizeof(m->cg));
+	if ((m->have[1] = cfg->sup))
+		memcpy(m->sup, cfg->sup, sizeof(m->sup));
+	if ((m->have[2] = cfg->net))
+		memcpy(m->net, cfg->net, sizeof(m->net));
+	if ((m->have[3] = cfg->sec))
+		memcpy(m->sec, cfg->sec, sizeof(m->sec));
+}
+
+static const char *refused_pass;
+
+static void refused_same(vb_config *cfg, int r, const struct module_bytes *before, const char *what)
+{
+	struct module_bytes after;
+
+	module_bytes(cfg, &after);
+	ok(r < 0 && memcmp(before, &after, sizeof(after)) == 0, "refused %s changes nothing (%s)",
+	   what, refused_pass);
+	if (r >= 0)
+		diag("it was accepted");
+}
+
+#define REFUSED(call)                                       \
+	do {                                                \
+		struct module_bytes before_;                \
+		module_bytes(cfg, &before_);                \
+		refused_same(cfg, (call), &before_, #call); \
+	} while (0)
+
+static void refused_round(vb_config *cfg, const char *policy_file)
+{
+	/* cgroup limits */
+	REFUSED(vb_config_memory(cfg, 100, NULL));
+	REFUSED(vb_config_cpus(cfg, 0, NULL));
+	REFUSED(vb_config_cpu_weight(cfg, 0, NULL));
+	REFUSED(vb_config_pids_max(cfg, 0, NULL));
+	REFUSED(vb_config_io_weight(cfg, 10001, NULL));
+	REFUSED(vb_config_cgroup_parent(cfg, "relative", NULL));
+	/* supervision */
+	REFUSED(vb_config_status_fd(cfg, -1, NULL));
+	REFUSED(vb_config_rlimit(cfg, 99, 1, 1, NULL));
+	REFUSED(vb_config_rlimit(cfg, RLIMIT_NOFILE, 10, 5, NULL));
+	REFUSED(vb_config_timeout(cfg, 0, NULL));
+	REFUSED(vb_config_timeout_signal(cfg, 0, NULL));
+	REFUSED(vb_config_kill_after(cfg, 0, NULL));
+	/* network */
+	REFUSED(vb_config_net(cfg, "bogus", NULL));
+	REFUSED(vb_config_net(cfg, "bridge:-x", NULL));
+	REFUSED(vb_config_net_subnet(cfg, "10.1.2.3/8", NULL));
+	REFUSED(vb_config_net_ip(cfg, "300.1.1.1", NULL));
+	REFUSED(vb_config_net_mac(cfg, "00:00:00:00:00:00", NULL));
+	REFUSED(vb_config_net_mac(cfg, "03:02:03:04:05:06", NULL));
+	REFUSED(vb_config_net_mtu(cfg, 100, NULL));
+	REFUSED(vb_config_net_subnet6(cfg, "fd00::1/64", NULL));
+	REFUSED(vb_config_net_publish(cfg, "x:y", NULL));
+	REFUSED(vb_config_net_dns(cfg, "nowhere", NULL));
+	/* security */
+	REFUSED(vb_config_seccomp_policy(cfg, "nosuchpolicy", NULL));
+	REFUSED(vb_config_seccomp_policy(cfg, policy_file, NULL));
+	REFUSED(vb_config_seccomp_allow(cfg, "mout", NULL));
+	REFUSED(vb_config_seccomp_deny(cfg, "mount:EBOGUS", NULL));
+	REFUSED(vb_config_seccomp_default_action(cfg, "maybe", NULL));
+	REFUSED(vb_config_landlock_scope(cfg, "signal,bogus", NULL));
+	REFUSED(vb_config_seccomp_learn(cfg, "", NULL));
+	REFUSED(vb_config_seccomp_learn(cfg, "/nonexistent-vb-unit/f", NULL));
+}
+
+static void test_refused(void)
+{
+	char pol[] = "/tmp/vb-unit-policy-XXXXXX";
+	int fd = mkstemp(pol);
+	vb_config *cfg = vb_config_new();
+	struct vb_sandbox sb = { .cfg = cfg, .pidfd = -1, .cgroup_fd = -1 };
+	vb_error err = { 0 };
+
+	/* Two good lines, then one that is not. */
+	if (fd < 0 || write(fd, "default allow\ndeny mount\nallow nosuchcall\n", 42) != 42)
+		diag("cannot write %s", pol);
+	if (fd >= 0)
+		(void)close(fd);
+
+	/* A fresh configuration: no module state appears. */
+	refused_pass = "fresh config";
+	refused_round(cfg, pol);
+	ok(!cfg->cg && !cfg->sup && !cfg->net && !cfg->sec, "no module state after refused calls");
+	/* So the sandbox gets no cgroup (before: one without limits). */
+	ok(cg_prepare(&sb, &err) == 0 && sb.cg == NULL,
+	   "after a refused vb_config_memory(), no cgroup is made");
+	vb_rollback_unwind(&sb.rb); /* what a failure above made */
+	free(sb.rb.items);
+
+	/* With every module set up: each stays as it was. */
+	ok(vb_config_memory(cfg, 1 << 20, NULL) == 0 &&
+		   vb_config_timeout(cfg, 5000000, NULL) == 0 &&
+		   vb_config_rlimit(cfg, RLIMIT_NOFILE, 64, 64, NULL) == 0 &&
+		   vb_config_net(cfg, "none", NULL) == 0 &&
+		   vb_config_net_mac(cfg, "02:42:ac:11:00:02", NULL) == 0 &&
+		   vb_config_seccomp_policy(cfg, "build", NULL) == 0 &&
+		   vb_config_seccomp_learn(cfg, "/tmp/vb-unit-learned", NULL) == 0,
+	   "good calls of every module accepted");
+	refused_pass = "set-up config";
+	refused_round(cfg, pol);
+	ok(cfg->sec && cfg->sec->n_rules > 0 && cfg->net->mode == NET_MODE_NONE &&
+		   cfg->cg->memory == 1 << 20,
+	   "the earlier good values are all still there");
+	(void)unlink(pol);
+	vb_config_free(cfg);
+}
+
 int main(void)
 {
 	test_ops();
@@ -623,5 +749,6 @@ int main(void)
 	test_caps();
 	test_limits();
 	test_formats();
+	test_refused();
 	return tap_end();
 }

@@ -29,13 +29,22 @@ static struct vb_net_config *net_get(vb_config *cfg)
 	return net;
 }
 
+/* How every setter starts (bwrap's per-option checks).  The module state is
+ * made (NET_GET) only once the value parsed, and written only then, so that
+ * a refused call changes nothing: a cfg->net of its own would already
+ * change the sandbox (no loopback of its own with --unshare-net). */
+#define NET_BEGIN(cfg, err)                                      \
+	do {                                                     \
+		int _p;                                          \
+		if (!(cfg))                                      \
+			return CFG_ERR(err, "invalid argument"); \
+		_p = vb_config_option_end(cfg, err);             \
+		if (_p < 0)                                      \
+			return _p;                               \
+	} while (0)
 #define NET_GET(cfg, err)                                                                 \
 	({                                                                                \
-		struct vb_net_config *_n;                                                 \
-		int _p = vb_config_option_end(cfg, err);                                  \
-		if (_p < 0)                                                               \
-			return _p;                                                        \
-		_n = net_get(cfg);                                                        \
+		struct vb_net_config *_n = net_get(cfg);                                  \
 		if (!_n)                                                                  \
 			return vb_err(err, VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory"); \
 		_n;                                                                       \
@@ -58,65 +67,85 @@ bool net_valid_ifname(const char *s)
 VB_EXPORT int vb_config_net(vb_config *cfg, const char *spec, vb_error *err)
 {
 	struct vb_net_config *net;
+	const char *bridge = NULL;
+	char *ns_path = NULL;
+	int mode;
 
 	if (!cfg || !spec)
 		return CFG_ERR(err, "--net takes an argument");
-	net = NET_GET(cfg, err);
-	free(net->ns_path);
-	net->ns_path = NULL;
+	NET_BEGIN(cfg, err);
 	if (strcmp(spec, "none") == 0) {
-		net->mode = NET_MODE_NONE;
+		mode = NET_MODE_NONE;
 	} else if (strcmp(spec, "pasta") == 0) {
-		net->mode = NET_MODE_PASTA;
+		mode = NET_MODE_PASTA;
 	} else if (strcmp(spec, "bridge") == 0 || strncmp(spec, "bridge:", 7) == 0) {
-		const char *name = spec[6] ? spec + 7 : NET_DEFAULT_BRIDGE;
-
-		if (!net_valid_ifname(name))
-			return CFG_ERR(err, "--net bridge:%s: not a valid bridge name", name);
-		net->mode = NET_MODE_BRIDGE;
-		snprintf(net->bridge, sizeof(net->bridge), "%s", name);
+		bridge = spec[6] ? spec + 7 : NET_DEFAULT_BRIDGE;
+		if (!net_valid_ifname(bridge))
+			return CFG_ERR(err, "--net bridge:%s: not a valid bridge name", bridge);
+		mode = NET_MODE_BRIDGE;
 	} else if (strncmp(spec, "ns:", 3) == 0 && spec[3]) {
 		if (strlen(spec + 3) >= PATH_MAX)
 			return CFG_ERR(err, "--net %s: path too long", spec);
-		net->ns_path = strdup(spec + 3);
-		if (!net->ns_path)
+		ns_path = strdup(spec + 3);
+		if (!ns_path)
 			return vb_err(err, VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory");
-		net->mode = NET_MODE_NS;
+		mode = NET_MODE_NS;
 	} else {
 		return CFG_ERR(err, "--net %s: expected none, bridge[:NAME], pasta or ns:PATH",
 			       spec);
 	}
+	net = net_get(cfg);
+	if (!net) {
+		free(ns_path);
+		return vb_err(err, VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory");
+	}
+	free(net->ns_path);
+	net->ns_path = ns_path;
+	net->mode = mode;
+	if (bridge)
+		snprintf(net->bridge, sizeof(net->bridge), "%s", bridge);
 	return 0;
 }
 
 VB_EXPORT int vb_config_net_subnet(vb_config *cfg, const char *cidr, vb_error *err)
 {
-	struct vb_net_config *net = NET_GET(cfg, err);
+	struct vb_net_config *net;
+	struct in_addr subnet;
+	unsigned prefix;
 
-	if (ipam_parse_cidr4(cidr, &net->subnet, &net->prefix) < 0)
+	NET_BEGIN(cfg, err);
+	if (ipam_parse_cidr4(cidr, &subnet, &prefix) < 0)
 		return CFG_ERR(err,
 			       "--subnet %s: expected an IPv4 network such as 10.88.0.0/16 "
 			       "(prefix 8 to 30, no host bits)",
 			       cidr ? cidr : "");
+	net = NET_GET(cfg, err);
+	net->subnet = subnet;
+	net->prefix = prefix;
 	return 0;
 }
 
 VB_EXPORT int vb_config_net_ip(vb_config *cfg, const char *addr, vb_error *err)
 {
-	struct vb_net_config *net = NET_GET(cfg, err);
+	struct vb_net_config *net;
+	struct in_addr ip;
 
-	if (!addr || inet_pton(AF_INET, addr, &net->ip) != 1)
+	NET_BEGIN(cfg, err);
+	if (!addr || inet_pton(AF_INET, addr, &ip) != 1)
 		return CFG_ERR(err, "--ip %s: not an IPv4 address", addr ? addr : "");
+	net = NET_GET(cfg, err);
+	net->ip = ip;
 	net->have_ip = true;
 	return 0;
 }
 
 VB_EXPORT int vb_config_net_mac(vb_config *cfg, const char *mac, vb_error *err)
 {
-	struct vb_net_config *net = NET_GET(cfg, err);
+	struct vb_net_config *net;
 	unsigned b[6];
 	char tail;
 
+	NET_BEGIN(cfg, err);
 	if (!mac ||
 	    sscanf(mac, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
 		   &tail) != 6 ||
@@ -125,45 +154,53 @@ VB_EXPORT int vb_config_net_mac(vb_config *cfg, const char *mac, vb_error *err)
 			       mac ? mac : "");
 	if (b[0] & 1)
 		return CFG_ERR(err, "--mac %s: a multicast address", mac);
-	for (int i = 0; i < 6; i++)
-		net->mac[i] = (uint8_t)b[i];
 	if (!(b[0] | b[1] | b[2] | b[3] | b[4] | b[5]))
 		return CFG_ERR(err, "--mac %s: the zero address", mac);
+	net = NET_GET(cfg, err);
+	for (int i = 0; i < 6; i++)
+		net->mac[i] = (uint8_t)b[i];
 	net->have_mac = true;
 	return 0;
 }
 
 VB_EXPORT int vb_config_net_mtu(vb_config *cfg, unsigned mtu, vb_error *err)
 {
-	struct vb_net_config *net = NET_GET(cfg, err);
-
+	NET_BEGIN(cfg, err);
 	if (mtu < 576 || mtu > 65535)
 		return CFG_ERR(err, "--mtu %u: expected 576 to 65535", mtu);
-	net->mtu = mtu;
+	NET_GET(cfg, err)->mtu = mtu;
 	return 0;
 }
 
 VB_EXPORT int vb_config_net_no_nat(vb_config *cfg, vb_error *err)
 {
+	NET_BEGIN(cfg, err);
 	NET_GET(cfg, err)->no_nat = true;
 	return 0;
 }
 
 VB_EXPORT int vb_config_net_ipv6(vb_config *cfg, vb_error *err)
 {
+	NET_BEGIN(cfg, err);
 	NET_GET(cfg, err)->ipv6 = true;
 	return 0;
 }
 
 VB_EXPORT int vb_config_net_subnet6(vb_config *cfg, const char *cidr, vb_error *err)
 {
-	struct vb_net_config *net = NET_GET(cfg, err);
+	struct vb_net_config *net;
+	struct in6_addr subnet6;
+	unsigned prefix6;
 
-	if (ipam_parse_cidr6(cidr, &net->subnet6, &net->prefix6) < 0)
+	NET_BEGIN(cfg, err);
+	if (ipam_parse_cidr6(cidr, &subnet6, &prefix6) < 0)
 		return CFG_ERR(err,
 			       "--subnet6 %s: expected an IPv6 network such as fd00:1::/64 "
 			       "(prefix 8 to 96, no host bits)",
 			       cidr ? cidr : "");
+	net = NET_GET(cfg, err);
+	net->subnet6 = subnet6;
+	net->prefix6 = prefix6;
 	net->ipv6 = true;
 	net->have_subnet6 = true;
 	return 0;
@@ -247,12 +284,14 @@ int net_parse_publish(const char *s, struct net_publish *ret)
 
 VB_EXPORT int vb_config_net_publish(vb_config *cfg, const char *spec, vb_error *err)
 {
-	struct vb_net_config *net = NET_GET(cfg, err);
+	struct vb_net_config *net;
 	struct net_publish p;
 
+	NET_BEGIN(cfg, err);
 	if (net_parse_publish(spec, &p) < 0)
 		return CFG_ERR(err, "--publish %s: expected [HOSTIP:]HOSTPORT:PORT[/tcp|/udp]",
 			       spec ? spec : "");
+	net = NET_GET(cfg, err);
 	if (net->n_publish >= NET_MAX_PUBLISH)
 		return CFG_ERR(err, "--publish: at most %d", NET_MAX_PUBLISH);
 	for (size_t i = 0; i < net->n_publish; i++)
@@ -266,11 +305,13 @@ VB_EXPORT int vb_config_net_publish(vb_config *cfg, const char *spec, vb_error *
 
 VB_EXPORT int vb_config_net_dns(vb_config *cfg, const char *addr, vb_error *err)
 {
-	struct vb_net_config *net = NET_GET(cfg, err);
+	struct vb_net_config *net;
 	struct in6_addr a;
 
+	NET_BEGIN(cfg, err);
 	if (!addr || (inet_pton(AF_INET, addr, &a) != 1 && inet_pton(AF_INET6, addr, &a) != 1))
 		return CFG_ERR(err, "--dns %s: not an IP address", addr ? addr : "");
+	net = NET_GET(cfg, err);
 	if (net->n_dns >= NET_MAX_DNS)
 		return CFG_ERR(err, "--dns: at most %d", NET_MAX_DNS);
 	snprintf(net->dns[net->n_dns++], INET6_ADDRSTRLEN, "%s", addr);

@@ -79,13 +79,15 @@ VB_EXPORT int vb_config_landlock(vb_config *cfg, bool strict, vb_error *err)
 VB_EXPORT int vb_config_landlock_scope(vb_config *cfg, const char *scopes, vb_error *err)
 {
 	struct vb_sec_config *sec;
+	struct sec_snap snap;
 	unsigned mask = 0;
 	const char *p;
 	int r;
 
+	sec_snap(cfg, &snap);
 	r = sec_begin(cfg, !!scopes, err, &sec);
 	if (r < 0)
-		return r;
+		return sec_undo(cfg, &snap, r);
 	for (p = scopes; *p;) {
 		size_t l = strcspn(p, ",");
 
@@ -94,14 +96,17 @@ VB_EXPORT int vb_config_landlock_scope(vb_config *cfg, const char *scopes, vb_er
 		else if (l == 13 && strncmp(p, "abstract-unix", 13) == 0)
 			mask |= SEC_LL_SCOPE_ABSTRACT_UNIX;
 		else
-			return vb_err(
-				err, VB_STAGE_CONFIG, -1, 0,
-				"--landlock-scope: unknown scope '%.*s' (signal, abstract-unix)",
-				(int)l, p);
+			return sec_undo(cfg, &snap,
+					vb_err(err, VB_STAGE_CONFIG, -1, 0,
+					       "--landlock-scope: unknown scope '%.*s' (signal, "
+					       "abstract-unix)",
+					       (int)l, p));
 		p += l + (p[l] == ',');
 	}
 	if (!mask)
-		return vb_err(err, VB_STAGE_CONFIG, -1, 0, "--landlock-scope: no scope named");
+		return sec_undo(
+			cfg, &snap,
+			vb_err(err, VB_STAGE_CONFIG, -1, 0, "--landlock-scope: no scope named"));
 	sec->landlock = true;
 	sec->landlock_scope |= mask;
 	return 0;

@@ -120,7 +120,7 @@ static void as_before(struct fs_ids ids)
 
 /* ---- the setter ---------------------------------------------------------------- */
 
-VB_EXPORT int vb_config_seccomp_learn(vb_config *cfg, const char *path, vb_error *err)
+static int seccomp_learn(vb_config *cfg, const char *path, vb_error *err)
 {
 	struct vb_sec_config *sec;
 	const char *slash, *base;
@@ -174,6 +174,14 @@ VB_EXPORT int vb_config_seccomp_learn(vb_config *cfg, const char *path, vb_error
 		return vb_err(err, VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory");
 	snprintf(sec->learn_name, sizeof(sec->learn_name), "%s", base);
 	return 0;
+}
+
+VB_EXPORT int vb_config_seccomp_learn(vb_config *cfg, const char *path, vb_error *err)
+{
+	struct sec_snap snap;
+
+	sec_snap(cfg, &snap);
+	return sec_undo(cfg, &snap, seccomp_learn(cfg, path, err));
 }
 
 /* ---- the filter ------------------------------------------------------------------ */

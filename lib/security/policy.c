@@ -48,6 +48,37 @@ int sec_begin(vb_config *cfg, bool ok, vb_error *err, struct vb_sec_config **ret
 	return 0;
 }
 
+void sec_snap(const vb_config *cfg, struct sec_snap *s)
+{
+	const struct vb_sec_config *sec = cfg ? cfg->sec : NULL;
+
+	*s = (struct sec_snap){ .existed = sec != NULL };
+	if (sec) {
+		s->n_rules = sec->n_rules;
+		s->have_policy = sec->have_policy;
+		s->policy_default = sec->policy_default;
+		s->policy_default_errno = sec->policy_default_errno;
+	}
+}
+
+int sec_undo(vb_config *cfg, const struct sec_snap *s, int r)
+{
+	struct vb_sec_config *sec = cfg ? cfg->sec : NULL;
+
+	if (r >= 0 || !sec)
+		return r;
+	if (!s->existed) {
+		sec_config_free(sec);
+		cfg->sec = NULL;
+		return r;
+	}
+	sec->n_rules = s->n_rules;
+	sec->have_policy = s->have_policy;
+	sec->policy_default = s->policy_default;
+	sec->policy_default_errno = s->policy_default_errno;
+	return r;
+}
+
 /* ---- groups and built-in policies ------------------------------------------ */
 
 /* In systemd's spirit (systemd.exec(5), SystemCallFilter=).  Names this
@@ -567,23 +598,28 @@ static int load_policy(struct vb_sec_config *sec, const char *name, vb_error *er
 VB_EXPORT int vb_config_seccomp_policy(vb_config *cfg, const char *name, vb_error *err)
 {
 	struct vb_sec_config *sec;
+	struct sec_snap snap;
 	int r;
 
+	sec_snap(cfg, &snap);
 	r = sec_begin(cfg, !!name, err, &sec);
 	if (r < 0)
-		return r;
-	return load_policy(sec, name, err);
+		return sec_undo(cfg, &snap, r);
+	/* A file refused at line N leaves none of lines 1..N-1 behind. */
+	return sec_undo(cfg, &snap, load_policy(sec, name, err));
 }
 
 static int allow_deny(vb_config *cfg, const char *what, bool allow, vb_error *err)
 {
 	struct vb_sec_config *sec;
+	struct sec_snap snap;
 	int r;
 
+	sec_snap(cfg, &snap);
 	r = sec_begin(cfg, !!what, err, &sec);
 	if (r < 0)
-		return r;
-	return add_rule(sec, allow ? SEC_ALLOW : SEC_ERRNO, EPERM, what, err);
+		return sec_undo(cfg, &snap, r);
+	return sec_undo(cfg, &snap, add_rule(sec, allow ? SEC_ALLOW : SEC_ERRNO, EPERM, what, err));
 }
 
 VB_EXPORT int vb_config_seccomp_allow(vb_config *cfg, const char *what, vb_error *err)

@@ -68,6 +68,18 @@ struct vb_sec_config {
 
 struct vb_sec_config *sec_get(vb_config *cfg);
 int sec_begin(vb_config *cfg, bool ok, vb_error *err, struct vb_sec_config **ret);
+/* What a setter may change before it finds a problem (a policy file's
+ * first lines): sec_undo() puts it back when r < 0, and drops a module
+ * state the call made, so that a refused call changes nothing.  Returns r. */
+struct sec_snap {
+	bool existed;
+	size_t n_rules;
+	bool have_policy;
+	enum sec_action policy_default;
+	int policy_default_errno;
+};
+void sec_snap(const vb_config *cfg, struct sec_snap *s);
+int sec_undo(vb_config *cfg, const struct sec_snap *s, int r);
 
 /* security/policy.c: a name --seccomp-policy accepts; a @group by name
  * (NULL when there is none). */

@@ -52,13 +52,20 @@ static struct vb_cg_config *cg_get(vb_config *cfg)
 	cfg->validated = false;
 	return cfg->cg;
 }
-#define CG_GET(cfg, err, var)                            \
-	struct vb_cg_config *var;                        \
-	if (!(cfg))                                      \
-		return CFG_ERR(err, "invalid argument"); \
-	if (vb_config_option_end(cfg, err) < 0)          \
-		return -EINVAL;                          \
-	if (!(var = cg_get(cfg)))                        \
+/* How every setter starts: bwrap's per-option checks.  The module state is
+ * made (CG_GET) only once the value is known good, so that a refused call
+ * leaves nothing behind: a cgroup state without limits would still give
+ * the sandbox a cgroup. */
+#define CG_BEGIN(cfg, err)                                       \
+	do {                                                     \
+		if (!(cfg))                                      \
+			return CFG_ERR(err, "invalid argument"); \
+		if (vb_config_option_end(cfg, err) < 0)          \
+			return -EINVAL;                          \
+	} while (0)
+#define CG_GET(cfg, err, var)     \
+	struct vb_cg_config *var; \
+	if (!(var = cg_get(cfg))) \
 		return vb_err(err, VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory");
 
 void cg_config_free(struct vb_cg_config *cg)
@@ -71,9 +78,10 @@ void cg_config_free(struct vb_cg_config *cg)
 
 VB_EXPORT int vb_config_memory(vb_config *cfg, uint64_t bytes, vb_error *err)
 {
-	CG_GET(cfg, err, cg);
+	CG_BEGIN(cfg, err);
 	if (bytes < 4096)
 		return CFG_ERR(err, "--memory must be at least 4096 bytes");
+	CG_GET(cfg, err, cg);
 	cg->memory = bytes;
 	cg->have_memory = true;
 	return 0;
@@ -81,6 +89,7 @@ VB_EXPORT int vb_config_memory(vb_config *cfg, uint64_t bytes, vb_error *err)
 
 VB_EXPORT int vb_config_memory_swap(vb_config *cfg, uint64_t bytes, vb_error *err)
 {
+	CG_BEGIN(cfg, err);
 	CG_GET(cfg, err, cg);
 	cg->memory_swap = bytes;
 	cg->have_swap = true;
@@ -89,28 +98,31 @@ VB_EXPORT int vb_config_memory_swap(vb_config *cfg, uint64_t bytes, vb_error *er
 
 VB_EXPORT int vb_config_cpus(vb_config *cfg, double cpus, vb_error *err)
 {
-	CG_GET(cfg, err, cg);
+	CG_BEGIN(cfg, err);
 	/* At least 1ms per 100ms period, the kernel's minimum quota. */
 	if (!(cpus >= 0.01 && cpus <= 1000000))
 		return CFG_ERR(err, "--cpus must be between 0.01 and 1000000");
+	CG_GET(cfg, err, cg);
 	cg->cpus_milli = (unsigned)(cpus * 1000 + 0.5);
 	return 0;
 }
 
 VB_EXPORT int vb_config_cpu_weight(vb_config *cfg, unsigned weight, vb_error *err)
 {
-	CG_GET(cfg, err, cg);
+	CG_BEGIN(cfg, err);
 	if (weight < 1 || weight > 10000)
 		return CFG_ERR(err, "--cpu-weight must be between 1 and 10000");
+	CG_GET(cfg, err, cg);
 	cg->cpu_weight = weight;
 	return 0;
 }
 
 VB_EXPORT int vb_config_pids_max(vb_config *cfg, uint64_t max, vb_error *err)
 {
-	CG_GET(cfg, err, cg);
+	CG_BEGIN(cfg, err);
 	if (max < 1)
 		return CFG_ERR(err, "--pids-max must be at least 1");
+	CG_GET(cfg, err, cg);
 	cg->pids_max = max;
 	cg->have_pids = true;
 	return 0;
@@ -118,9 +130,10 @@ VB_EXPORT int vb_config_pids_max(vb_config *cfg, uint64_t max, vb_error *err)
 
 VB_EXPORT int vb_config_io_weight(vb_config *cfg, unsigned weight, vb_error *err)
 {
-	CG_GET(cfg, err, cg);
+	CG_BEGIN(cfg, err);
 	if (weight < 1 || weight > 10000)
 		return CFG_ERR(err, "--io-weight must be between 1 and 10000");
+	CG_GET(cfg, err, cg);
 	cg->io_weight = weight;
 	return 0;
 }
@@ -129,7 +142,7 @@ VB_EXPORT int vb_config_cgroup_parent(vb_config *cfg, const char *path, vb_error
 {
 	char *copy;
 
-	CG_GET(cfg, err, cg);
+	CG_BEGIN(cfg, err);
 	if (!path || path[0] != '/' || strstr(path, "/../") || strstr(path, "/./") ||
 	    (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0))
 		return CFG_ERR(err,
@@ -139,6 +152,12 @@ VB_EXPORT int vb_config_cgroup_parent(vb_config *cfg, const char *path, vb_error
 	copy = vb_strdup_checked(path);
 	if (!copy)
 		return vb_err(err, VB_STAGE_CONFIG, -1, E2BIG, "--cgroup-parent: path too long");
+	struct vb_cg_config *cg = cg_get(cfg);
+
+	if (!cg) {
+		free(copy);
+		return vb_err(err, VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory");
+	}
 	free(cg->parent);
 	cg->parent = copy;
 	return 0;

@@ -35,13 +35,19 @@ static struct vb_sup_config *sup_get(vb_config *cfg)
 	cfg->validated = false;
 	return cfg->sup;
 }
-#define SUP_GET(cfg, err, var)                           \
-	struct vb_sup_config *var;                       \
-	if (!(cfg))                                      \
-		return CFG_ERR(err, "invalid argument"); \
-	if (vb_config_option_end(cfg, err) < 0)          \
-		return -EINVAL;                          \
-	if (!(var = sup_get(cfg)))                       \
+/* How every setter starts (bwrap's per-option checks); the module state is
+ * made (SUP_GET) only once the value is known good, so that a refused call
+ * changes nothing. */
+#define SUP_BEGIN(cfg, err)                                      \
+	do {                                                     \
+		if (!(cfg))                                      \
+			return CFG_ERR(err, "invalid argument"); \
+		if (vb_config_option_end(cfg, err) < 0)          \
+			return -EINVAL;                          \
+	} while (0)
+#define SUP_GET(cfg, err, var)     \
+	struct vb_sup_config *var; \
+	if (!(var = sup_get(cfg))) \
 		return vb_err(err, VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory");
 
 void sup_config_free(struct vb_sup_config *sup)
@@ -51,15 +57,17 @@ void sup_config_free(struct vb_sup_config *sup)
 
 VB_EXPORT int vb_config_status_fd(vb_config *cfg, int fd, vb_error *err)
 {
-	SUP_GET(cfg, err, sup);
+	SUP_BEGIN(cfg, err);
 	if (fd < 0)
 		return CFG_ERR(err, "Invalid fd: %d", fd);
+	SUP_GET(cfg, err, sup);
 	sup->status_fd = fd;
 	return 0;
 }
 
 VB_EXPORT int vb_config_set_event_fn(vb_config *cfg, vb_event_fn fn, void *userdata, vb_error *err)
 {
+	SUP_BEGIN(cfg, err);
 	SUP_GET(cfg, err, sup);
 	sup->event_fn = fn;
 	sup->event_userdata = userdata;
@@ -71,7 +79,7 @@ VB_EXPORT int vb_config_rlimit(vb_config *cfg, int resource, uint64_t soft, uint
 {
 	size_t i;
 
-	SUP_GET(cfg, err, sup);
+	SUP_BEGIN(cfg, err);
 	if (resource < 0 || resource >= RLIM_NLIMITS)
 		return CFG_ERR(err, "--rlimit: unknown resource %d", resource);
 	if (soft != VB_UNLIMITED && (hard == VB_UNLIMITED ? false : soft > hard))
@@ -80,11 +88,16 @@ VB_EXPORT int vb_config_rlimit(vb_config *cfg, int resource, uint64_t soft, uint
 	if (soft == VB_UNLIMITED && hard != VB_UNLIMITED)
 		return CFG_ERR(err, "--rlimit %s: soft limit unlimited above hard limit %" PRIu64,
 			       vb_rlimit_name(resource), hard);
+	struct vb_sup_config *sup = cfg->sup;
+	size_t n = sup ? sup->n_rlimits : 0;
+
 	/* A later --rlimit for the same resource replaces the earlier one. */
-	for (i = 0; i < sup->n_rlimits && sup->rlimits[i].resource != resource; i++)
+	for (i = 0; i < n && sup->rlimits[i].resource != resource; i++)
 		;
 	if (i == SUP_MAX_RLIMITS)
 		return CFG_ERR(err, "--rlimit: too many limits");
+	if (!(sup = sup_get(cfg)))
+		return vb_err(err, VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory");
 	sup->rlimits[i].resource = resource;
 	sup->rlimits[i].rl.rlim_cur = soft == VB_UNLIMITED ? RLIM_INFINITY : (rlim_t)soft;
 	sup->rlimits[i].rl.rlim_max = hard == VB_UNLIMITED ? RLIM_INFINITY : (rlim_t)hard;
@@ -95,29 +108,32 @@ VB_EXPORT int vb_config_rlimit(vb_config *cfg, int resource, uint64_t soft, uint
 
 VB_EXPORT int vb_config_timeout(vb_config *cfg, uint64_t usec, vb_error *err)
 {
-	SUP_GET(cfg, err, sup);
+	SUP_BEGIN(cfg, err);
 	if (usec == 0 || usec > (uint64_t)INT32_MAX * 1000000)
 		return CFG_ERR(err, "--timeout must be more than 0 and at most %d seconds",
 			       INT32_MAX);
+	SUP_GET(cfg, err, sup);
 	sup->timeout_usec = usec;
 	return 0;
 }
 
 VB_EXPORT int vb_config_timeout_signal(vb_config *cfg, int sig, vb_error *err)
 {
-	SUP_GET(cfg, err, sup);
+	SUP_BEGIN(cfg, err);
 	if (sig < 1 || sig >= NSIG)
 		return CFG_ERR(err, "--timeout-signal: invalid signal %d", sig);
+	SUP_GET(cfg, err, sup);
 	sup->timeout_signal = sig;
 	return 0;
 }
 
 VB_EXPORT int vb_config_kill_after(vb_config *cfg, uint64_t usec, vb_error *err)
 {
-	SUP_GET(cfg, err, sup);
+	SUP_BEGIN(cfg, err);
 	if (usec == 0 || usec > (uint64_t)INT32_MAX * 1000000)
 		return CFG_ERR(err, "--kill-after must be more than 0 and at most %d seconds",
 			       INT32_MAX);
+	SUP_GET(cfg, err, sup);
 	sup->kill_after_usec = usec;
 	return 0;
 }
