@@ -329,6 +329,12 @@ int vb_config_seccomp_learn(vb_config *cfg, const char *path, vb_error *err);
  * after its text.  Returns its length, -ENOBUFS when it does not fit,
  * -EINVAL for an unknown name. */
 int vb_seccomp_policy_dump(const char *name, char *buf, size_t size, vb_error *err);
+/* --allow-tiocsti: without it every sandbox runs under a filter that
+ * refuses ioctl(TIOCSTI) and ioctl(TIOCLINUX) with EPERM (the command could
+ * otherwise push input into, or take over, a terminal it inherited; flatpak
+ * refuses the same two).  on = true lifts that filter, as does a policy
+ * rule "allow @tiocsti".  Job control is not affected. */
+int vb_config_allow_tiocsti(vb_config *cfg, bool on, vb_error *err);
 /* --landlock[=strict]: restrict the command to the paths the op list made
  * visible, with the rights the ops gave them.  Without strict, what the
  * kernel's Landlock ABI lacks is dropped with a warning through the log

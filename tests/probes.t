@@ -127,7 +127,7 @@ tres() { get output | grep -o "$1 [A-Za-z0-9]*" | head -1 | cut -d' ' -f2; }
 
 LEGACY_TIOCSTI=$(cat /proc/sys/dev/tty/legacy_tiocsti 2>/dev/null || echo 1)
 t_tiocsti_control() {
-	drive "$1" run -- "${PB[@]}" /probe tiocsti:0
+	drive "$1" run -- "${PB[@]}" --allow-tiocsti /probe tiocsti:0
 	if [ "$(tres tiocsti:0)" != ok ] && [ "$LEGACY_TIOCSTI" = 0 ] && [ "$1" != root ]; then
 		SKIP_REASON="dev.tty.legacy_tiocsti=0: the kernel refuses TIOCSTI to non-root anyway"
 		return 77
@@ -135,7 +135,34 @@ t_tiocsti_control() {
 	[ "$(tres tiocsti:0)" = ok ] || { diag "TIOCSTI: $(tres tiocsti:0)"; return 1; }
 	[[ $(get queued) == *VBZ* ]] || { diag "nothing reached the terminal's input"; return 1; }
 }
-mcase "TIOCSTI: without protection a line reaches the caller's terminal input (control)" t_tiocsti_control
+mcase "TIOCSTI: with --allow-tiocsti a line reaches the caller's terminal input (control)" t_tiocsti_control
+
+# By default every sandbox refuses TIOCSTI and TIOCLINUX (a seccomp filter
+# of vb's own): in root mode with all capabilities, where the kernel would
+# let TIOCSTI through on any terminal, only that filter stands in the way.
+t_tiocsti_default() {
+	drive "$1" run -- "${PB[@]}" /probe tiocsti:0 tioclinux:0
+	[ "$(tres tiocsti:0)" = EPERM ] && [ "$(tres tioclinux:0)" = EPERM ] ||
+		{ diag "TIOCSTI: $(tres tiocsti:0), TIOCLINUX: $(tres tioclinux:0)"; return 1; }
+	[ "$(get queued)" = "b''" ] || { diag "queued: $(get queued)"; return 1; }
+	# Control for TIOCLINUX: on a pty the kernel's own answer is another
+	# errno, so the EPERM above was the filter's.
+	drive "$1" run -- "${PB[@]}" --allow-tiocsti /probe tioclinux:0
+	[ "$(tres tioclinux:0)" != EPERM ] || { diag "TIOCLINUX control: EPERM"; return 1; }
+	# A policy that allows @tiocsti by name lifts the default too.
+	drive "$1" run -- "${PB[@]}" --seccomp-allow @tiocsti /probe tioclinux:0
+	[ "$(tres tioclinux:0)" != EPERM ] || { diag "allow @tiocsti: EPERM"; return 1; }
+}
+mcase "TIOCSTI/TIOCLINUX: refused by default (EPERM), nothing queued; --allow-tiocsti lifts it" t_tiocsti_default
+
+# The filter leaves job control alone: bash -i on the inherited terminal
+# (no --pty, no --new-session) stops a job with ^Z and resumes it with fg.
+t_tiocsti_jobctl() {
+	drive "$1" jobctl -- "${PB[@]}" --dev /dev --setenv PS1 'vbprompt$ ' bash --norc --noprofile -i
+	[ "$(get stopped)" = yes ] && [ "$(get resumed)" = yes ] && [ "$(get jobctl-complaint)" = none ] ||
+		{ diag "stopped=$(get stopped) resumed=$(get resumed) complaint=$(get jobctl-complaint)"; return 1; }
+}
+mcase "default terminal filter: job control in bash -i on the caller's terminal still works" t_tiocsti_jobctl
 
 t_tiocsti_new_session() {
 	# root: CAP_SYS_ADMIN lets TIOCSTI through on any tty, so drop it.
@@ -153,7 +180,7 @@ t_tiocsti_policy() {
 	[ "$(get queued)" = "b''" ] || { diag "queued: $(get queued)"; return 1; }
 	# Control for TIOCLINUX: on a pty (no virtual console) the kernel's
 	# answer is another errno, so the EPERM above was the filter's.
-	drive "$1" run -- "${PB[@]}" /probe tioclinux:0
+	drive "$1" run -- "${PB[@]}" --allow-tiocsti /probe tioclinux:0
 	[ "$(tres tioclinux:0)" != EPERM ] || { diag "TIOCLINUX control: EPERM"; return 1; }
 }
 mcase "TIOCSTI/TIOCLINUX: the default policy refuses them (EPERM), nothing queued" t_tiocsti_policy
@@ -668,10 +695,11 @@ POLICY_HAVE=$("$T/bin/$PROG" --seccomp-policy-dump default |
 	awk '$1 == "deny" { for (i = 2; i <= NF; i++) print $i }' | sed 's/:.*//' | sort)
 POLICY_WANT=$(printf '%s\n' "${POLICY_GROUPS[@]}" | sed 's/:.*//' | sort)
 is "$(echo $POLICY_HAVE)" "$(echo $POLICY_WANT)" "the probes below cover every name the default policy denies"
-if mode_available root; then sys_run ROOT_CTL root; fi
+# The controls lift vb's default terminal filter (--allow-tiocsti).
+if mode_available root; then sys_run ROOT_CTL root --allow-tiocsti; fi
 policy_mode() {
 	local mode=$1 g
-	sys_run CTL "$mode"
+	sys_run CTL "$mode" --allow-tiocsti
 	sys_run POL "$mode" --seccomp-policy default
 	for g in "${POLICY_GROUPS[@]}"; do
 		eval "t_pol_$(echo "${g%%:*}" | tr -c 'a-z0-9_\n' _)() { policy_group \"\$1\" '$g'; }"

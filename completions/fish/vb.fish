@@ -203,6 +203,7 @@ complete -c vb -n __vb_in_options -l seccomp-deny -x -d 'Deny a system call or g
 complete -c vb -n __vb_in_options -l seccomp-default-action -x -a 'enosys eperm kill log allow' -d 'Action for calls no rule names'
 complete -c vb -n __vb_in_options -l seccomp-policy-dump -x -a 'default minimal build network' -d 'Print a policy or group and exit'
 complete -c vb -n __vb_in_options -l seccomp-learn -r -F -d 'Write the system calls the command made to FILE, as a policy'
+complete -c vb -n __vb_in_options -l allow-tiocsti -d 'Let the command push input into its terminal (TIOCSTI, TIOCLINUX)'
 complete -c vb -n __vb_in_options -l landlock -d 'Restrict the sandbox to the paths its options made visible'
 complete -c vb -n __vb_in_options -l landlock-scope -x -a 'signal abstract-unix' -d 'Landlock scoping'
 complete -c vb -n __vb_in_options -l pty -d 'Run the command on a private pseudo-terminal'

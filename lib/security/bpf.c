@@ -19,6 +19,14 @@
  *      EPERM or kill.
  * Every policy denies io_uring unless a rule allows it by name (see
  * compile_policy()).
+ *
+ * Without any policy, filter 1 alone is loaded, with the terminal checks
+ * only: by default nothing in the sandbox may push input into a terminal
+ * it inherited (TIOCSTI) or take over a console (TIOCLINUX), in every mode
+ * and with or without --new-session (flatpak filters the same two ioctls,
+ * comparing the low 32 bits of the request).  Job control (TIOCSPGRP...)
+ * is untouched.  --allow-tiocsti, or a rule allowing @tiocsti by name,
+ * turns this off.
  * Load order: 1., bwrap's raw programs, --seccomp-learn's filter
  * (security/learn.c), then 2. last, because a policy may deny prctl()
  * itself (minimal, or a kill default) and nothing could be loaded after it.
@@ -278,6 +286,15 @@ static void free_progs(struct vb_bpf_prog *p, size_t n)
 	free(p);
 }
 
+static bool tiocsti_allowed_by_name(const struct vb_sec_config *sec)
+{
+	for (size_t i = 0; i < sec->n_rules; i++)
+		if (sec->rules[i].action == SEC_ALLOW &&
+		    strcmp(sec->rules[i].name, "@tiocsti") == 0)
+			return true;
+	return false;
+}
+
 /* Compiles the rules into up to three programs (see the top of the file). */
 static int compile_policy(struct vb_sec_config *sec, struct vb_bpf_prog *out, size_t *ret_n,
 			  vb_error *err)
@@ -288,6 +305,8 @@ static int compile_policy(struct vb_sec_config *sec, struct vb_bpf_prog *out, si
 	scmp_filter_ctx ctx = NULL;
 	size_t n = 0;
 
+	if (!sec->have_policy)
+		goto args;
 	if (sec->policy_default != SEC_UNSET)
 		def = sec->policy_default, def_errno = sec->policy_default_errno;
 	if (sec->default_action != SEC_UNSET)
@@ -343,7 +362,13 @@ static int compile_policy(struct vb_sec_config *sec, struct vb_bpf_prog *out, si
 			goto fail;
 	}
 
-	/* 2: argument checks (out[1], loaded first). */
+args:
+	/* The default terminal checks, unless turned off (see the top). */
+	if (!st.deny_tiocsti && !sec->allow_tiocsti && !tiocsti_allowed_by_name(sec)) {
+		st.deny_tiocsti = true;
+		st.tiocsti_errno = EPERM;
+	}
+	/* 2: argument checks (out[1], loaded first; out[0] without a table). */
 	if (st.deny_userns || st.deny_tiocsti || st.deny_rare_af) {
 		r = -ENOMEM;
 		ctx = seccomp_init(SCMP_ACT_ALLOW);
@@ -467,14 +492,14 @@ VB_EXPORT int sec_compile(vb_config *cfg, struct vb_bpf_prog **ret, size_t *ret_
 int sec_validate(vb_config *cfg, vb_error *err)
 {
 	struct vb_sec_config *sec;
+	bool asked = cfg->n_seccomp_fds > 0 || cfg->sec;
 	int r;
 
-	if (cfg->n_seccomp_fds == 0 && !cfg->sec)
-		return 0;
+	/* Every sandbox gets the terminal checks (see the top). */
 	sec = sec_get(cfg);
 	if (!sec)
 		return vb_err(err, VB_STAGE_SECCOMP, -1, ENOMEM, "Out of memory");
-	if (vb_fault("sec-read") < 0)
+	if (asked && vb_fault("sec-read") < 0)
 		return vb_err(err, VB_STAGE_SECCOMP, -1, EIO, "Can't read seccomp data");
 	if (sec->n_progs == 0 && cfg->n_seccomp_fds > 0) {
 		sec->progs = calloc(cfg->n_seccomp_fds, sizeof(*sec->progs));
@@ -487,8 +512,8 @@ int sec_validate(vb_config *cfg, vb_error *err)
 			sec->n_progs++;
 		}
 	}
-	if (sec->have_policy && sec->n_pol_progs == 0) {
-		if (vb_fault("sec-compile") < 0)
+	if (!sec->pol_progs) {
+		if (sec->have_policy && vb_fault("sec-compile") < 0)
 			return vb_err(err, VB_STAGE_SECCOMP, -1, EIO,
 				      "Can't compile seccomp policy");
 		sec->pol_progs = calloc(3, sizeof(*sec->pol_progs));

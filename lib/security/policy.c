@@ -632,6 +632,18 @@ VB_EXPORT int vb_config_seccomp_deny(vb_config *cfg, const char *what, vb_error 
 	return allow_deny(cfg, what, false, err);
 }
 
+VB_EXPORT int vb_config_allow_tiocsti(vb_config *cfg, bool on, vb_error *err)
+{
+	struct vb_sec_config *sec;
+	int r;
+
+	r = sec_begin(cfg, true, err, &sec);
+	if (r < 0)
+		return r;
+	sec->allow_tiocsti = on;
+	return 0;
+}
+
 VB_EXPORT int vb_config_seccomp_default_action(vb_config *cfg, const char *action, vb_error *err)
 {
 	struct vb_sec_config *sec;

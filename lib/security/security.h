@@ -40,6 +40,7 @@ struct vb_sec_config {
 	struct sec_rule *rules;
 	size_t n_rules, cap_rules;
 	bool have_policy;               /* a policy or allow/deny was given */
+	bool allow_tiocsti;             /* --allow-tiocsti: no default terminal filter */
 	enum sec_action policy_default; /* last policy's "default" line */
 	int policy_default_errno;
 	enum sec_action default_action; /* --seccomp-default-action */
