@@ -122,8 +122,9 @@ mcase "--dev-bind /dev /dev --pty: tty and ttyname() name the pty" t_ttyname_dev
 # TIOCSTI from inside: on the sandbox's pty it only feeds the sandbox; the
 # caller's terminal, leaked in as fd 5, refuses it (not the controlling
 # tty).  A root sandbox keeps CAP_SYS_ADMIN, with which TIOCSTI works on
-# any tty: drop it.  Control: without --pty the same call puts a line into
-# the caller's terminal input.
+# any tty: drop it.  Control: without --pty, and with vb's default terminal
+# filter lifted (--allow-tiocsti), the same call puts a line into the
+# caller's terminal input.
 t_tiocsti() {
 	[ -x "$T/fix/vb-probe" ] || { SKIP_REASON="tests/vb-probe is not built"; return 77; }
 	local -a nocaps=()
@@ -132,7 +133,7 @@ t_tiocsti() {
 	expect_rc 0 && expect_get status 0 && expect_get queued "b''" || return 1
 	shown | grep -qx 'tiocsti:5 EPERM' || { diag "$(shown)"; return 1; }
 	shown | grep -Eqx 'tiocsti:0 (ok|EPERM)' || { diag "$(shown)"; return 1; }
-	drive "$1" run --leak -- "${nocaps[@]}" "${SB[@]}" --dev /dev --ro-bind "$T/fix/vb-probe" /probe /probe tiocsti:5
+	drive "$1" run --leak -- "${nocaps[@]}" "${SB[@]}" --dev /dev --allow-tiocsti --ro-bind "$T/fix/vb-probe" /probe /probe tiocsti:5
 	if ! shown | grep -qx 'tiocsti:5 ok'; then
 		[ "$(cat /proc/sys/dev/tty/legacy_tiocsti 2>/dev/null)" = 0 ] &&
 			{ SKIP_REASON="dev.tty.legacy_tiocsti=0: no control can inject"; return 77; }
