@@ -64,6 +64,17 @@ int sup_spawned(struct vb_sandbox *sb, vb_error *err);
 int sup_apply_child(struct vb_sandbox *sb, vb_error *err);
 void sup_exited(struct vb_sandbox *sb);
 void sup_config_free(struct vb_sup_config *sup);
+/* --timeout: the sandbox gets a pid namespace of its own (see
+ * lib/supervise/supervise.c, "the sandbox cannot out-wait vb"). */
+bool sup_needs_pidns(const vb_config *cfg);
+/* The lifeline of vb's PID 1: its end of a socket pair whose other end
+ * only the outer vb holds and writes ('T' when it acted on the timeout, 'K' on the kill after it) and
+ * holds, so EOF means vb is gone; and the deadlines by which vb must have
+ * acted, in ns from now (0: none).  -1 without one.  sup_after_clone()
+ * closes the parent's copy of PID 1's end; in the child,
+ * sup_pid1_lifeline() closes vb's. */
+int sup_pid1_lifeline(struct vb_sandbox *sb, uint64_t *ret_t_ns, uint64_t *ret_k_ns);
+void sup_after_clone(struct vb_sandbox *sb);
 /* Setup timing for the setup_finished event: the engine marks the end of
  * each stage (parent or child: the record lives in shared memory and
  * sup_mark allocates nothing).  VB_SUP_EXEC (parent, once the command

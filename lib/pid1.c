@@ -5,10 +5,18 @@
  * for a signal) as soon as the command ends.  Leaving then is deliberate:
  * the kernel kills whatever the command left behind in the pid namespace.
  * It also holds the --lock-file locks and the --sync-fd open.
+ *
+ * With --timeout it also watches the outer vb through a lifeline (see
+ * lib/supervise/supervise.c): if vb dies, or has not acted on the timeout
+ * (and the kill after it) by the deadline plus a grace period, because
+ * something stopped it, PID 1 kills the command and leaves, and the kernel
+ * ends the rest of the namespace.
  */
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "fault.h"
 #include "hooks.h"
@@ -34,11 +42,79 @@ static const int forwarded[] = {
 	SIGXFSZ, SIGVTALRM, SIGPROF, SIGWINCH, SIGPOLL, SIGPWR,  SIGSYS,
 };
 
+static void nop(int sig _unused_) {}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+_Noreturn static void end_all(pid_t cmd)
+{
+	(void)kill(cmd, SIGKILL);
+	_exit(128 + SIGKILL);
+}
+
+/* Waits for the command as pid1_run() does, watching the lifeline too.
+ * SIGCHLD is blocked but in ppoll(), so that no exit goes unnoticed. */
+_Noreturn static void watch(pid_t cmd, int life, uint64_t t_ns, uint64_t k_ns)
+{
+	uint64_t start = now_ns();
+	struct sigaction sa = { .sa_handler = nop };
+	sigset_t block, during;
+	bool acted_t = false, acted_k = false;
+
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGCHLD, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	(void)sigprocmask(SIG_BLOCK, &block, &during);
+	sigdelset(&during, SIGCHLD);
+	for (;;) {
+		struct pollfd p = { .fd = life, .events = POLLIN };
+		uint64_t now, due = 0;
+		struct timespec ts;
+		int st, n;
+		pid_t pid;
+
+		while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+			if (pid == cmd)
+				_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+		if (pid < 0 && errno == ECHILD)
+			_exit(1);
+		now = now_ns() - start;
+		if (!acted_t)
+			due = t_ns;
+		else if (k_ns && !acted_k)
+			due = k_ns;
+		if (due && now >= due)
+			end_all(cmd); /* vb could not act: stopped */
+		ts.tv_sec = due ? (time_t)((due - now) / 1000000000u) : 3600;
+		ts.tv_nsec = due ? (long)((due - now) % 1000000000u) : 0;
+		n = ppoll(&p, 1, &ts, &during);
+		if (n > 0) {
+			char b;
+			ssize_t r = read(life, &b, 1);
+
+			if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN))
+				end_all(cmd); /* vb is gone */
+			if (r == 1 && b == 'T')
+				acted_t = true;
+			if (r == 1 && b == 'K')
+				acted_k = true;
+		}
+	}
+}
+
 _Noreturn void pid1_run(struct vb_child *c, pid_t cmd, const sigset_t *mask)
 {
 	struct sigaction sa = { .sa_sigaction = forward_signal,
 				.sa_flags = SA_RESTART | SA_SIGINFO };
-	int status = 1;
+	uint64_t t_ns = 0, k_ns = 0;
+	int status = 1, life;
 
 	forward_to = cmd;
 	pty_pid1(c->sb);
@@ -70,6 +146,12 @@ _Noreturn void pid1_run(struct vb_child *c, pid_t cmd, const sigset_t *mask)
 	 * a Landlock domain (lib/security/landlock.c). */
 	(void)prctl(PR_SET_DUMPABLE, c->pid1_enterable ? 1 : 0, 0, 0, 0);
 
+	life = sup_pid1_lifeline(c->sb, &t_ns, &k_ns);
+	if (life >= 0) {
+		/* After the last credential change, which clears it. */
+		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		watch(cmd, life, t_ns, k_ns);
+	}
 	for (;;) {
 		int st;
 		pid_t pid = waitpid(-1, &st, 0);

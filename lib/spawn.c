@@ -645,6 +645,10 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 	/* Which namespaces.  An ordinary user needs a user namespace for
 	 * any of this, as in bwrap. */
 	c->ns = cfg->unshare | net_required_ns(cfg);
+	/* --timeout: a pid namespace, so that the command cannot stop or kill
+	 * what enforces it (lib/supervise/supervise.c). */
+	if (sup_needs_pidns(cfg))
+		c->ns |= VB_NS_PID;
 	if (!host_is_root() && !cfg->is_privileged && cfg->userns_fd < 0)
 		c->ns |= VB_NS_USER;
 	if ((c->ns & VB_NS_CGROUP) && (cfg->unshare_try & VB_NS_CGROUP) &&
@@ -819,6 +823,7 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 
 	/* Parent.  From here on a failure kills and reaps the child. */
 	sb->ns = c->ns;
+	sup_after_clone(sb);
 	/* run_child()'s rule for an init process. */
 	sb->has_init = !cfg->as_pid_1 &&
 		       ((c->ns & VB_NS_PID) || cfg->n_lock_files > 0 || cfg->sync_fd >= 0);

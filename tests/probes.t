@@ -8,11 +8,15 @@
 # The attempts are made by tests/vb-probe (bound at /probe), which prints
 # "NAME RESULT" per attempt, RESULT being "ok" or the errno's name.  Which
 # protection stops what:
-#   terminal injection   --new-session, --pty (tests/pty.t), the default policy
+#   terminal injection   vb's default terminal filter, --new-session, --pty
+#                        (tests/pty.t), the default policy
 #   outside processes    a pid namespace (cannot name them), a user namespace
 #                        (the kernel's ptrace check), the default policy;
 #                        vb's own processes are not dumpable
 #   capabilities         no_new_privs, nosuid binds, the emptied bounding set
+#   io_uring             every policy and deny list denies it unless named
+#   vb's fds             closed before the command runs
+#   a supervisor         --timeout: a pid namespace, PID 1 watches the outer vb
 #   setup                destinations resolved inside the new root; --chdir
 #                        after pivot_root; recursive read-only binds
 #   kernel surface       the default policy (one line per group it names)
@@ -369,6 +373,101 @@ t_own_ns_fds() {
 	OWN_FDS="pidns" t_own_fds "$1"
 }
 mcase "--pidns FD never reaches the command (a passed fd does)" t_own_ns_fds root
+
+# ---- the supervisor: the sandbox can neither out-wait nor outlive vb -----------
+# With --timeout the command must not stop or kill the outer vb and run on:
+# vb gives the sandbox a pid namespace (the command cannot name vb, nor
+# stop vb's PID 1), PID 1 ends the sandbox when vb dies, and holds the
+# deadline itself if vb is stopped anyway.  The controls run without
+# --timeout: there the same command stops or kills vb and runs on.
+# sbg MODE DIR ARGS...: vb ARGS in the background, bounded; VBPID is its pid.
+sbg() {
+	local m=$1 w=$2
+	shift 2
+	mode_prefix "$m"
+	LAST_CMD="[$m] $PROG $*"
+	timeout 60 "${MODE_CMD[@]}" "${PB[@]}" --bind "$w" /w "$@" </dev/null >"$T/io/out" 2>"$T/io/err" &
+	VBPID=$!
+}
+# until_gone PREFIX: waits (bounded) until no process's command line starts so.
+until_gone() {
+	local i
+	for i in $(seq 300); do pgrep -f -- "^$1" >/dev/null || return 0; sleep 0.05; done
+	diag "still running: $(pgrep -af -- "$1")"
+	return 1
+}
+until_file() {
+	local i
+	for i in $(seq 300); do [ -e "$1" ] && return 0; sleep 0.05; done
+	diag "never appeared: $1"
+	return 1
+}
+# The timeout's own process: vb-timeout's pid when run through timeout(1).
+vb_of() { pgrep -P "$1" | head -1; }
+
+t_outwait_inside() {
+	local w
+	w=$(mkw "outwait-$1")
+	mode_prefix "$1"
+	LAST_CMD="[$1] $PROG --timeout 1 ... sh -c 'kill -STOP \$PPID; sleep 4; echo RAN'"
+	local t0=$SECONDS
+	timeout -s KILL 30 "${MODE_CMD[@]}" --timeout 1 "${PB[@]}" --bind "$w" /w \
+		/bin/sh -c 'kill -STOP $PPID; kill -KILL $PPID; sleep 4; echo RAN; echo RAN >/w/ran' \
+		</dev/null >"$T/io/out" 2>"$T/io/err"
+	rc=$? out=$(cat "$T/io/out") err=$(cat "$T/io/err")
+	[ $((SECONDS - t0)) -lt 30 ] || { diag "vb did not end"; return 1; }
+	# 124: vb's status for a command it ended at --timeout.
+	expect_rc 124 && [[ $out != *RAN* ]] && [ ! -e "$w/ran" ]
+}
+mcase "--timeout 1: kill -STOP/-KILL \$PPID, sleep 4: the sandbox still ends at the timeout, nothing ran on" t_outwait_inside
+
+t_outwait_inside_control() {
+	local w
+	w=$(mkw "outwaitc-$1")
+	sbg "$1" "$w" /bin/sh -c 'kill -STOP $PPID; echo RAN >/w/ran'
+	until_file "$w/ran"
+	local got=$?
+	kill -CONT "$(vb_of "$VBPID")" "$VBPID" 2>/dev/null
+	wait "$VBPID"
+	[ "$got" = 0 ]
+}
+mcase "without --timeout the command stops the outer vb (kill -STOP \$PPID) and runs on (control)" t_outwait_inside_control
+
+t_outwait_stopped() {
+	local w mark="sleep 6.0$RANDOM"
+	w=$(mkw "stopped-$1")
+	sbg "$1" "$w" --timeout 1 /bin/sh -c "echo >/w/started; $mark; echo RAN >/w/ran"
+	until_file "$w/started" || { kill "$VBPID"; wait "$VBPID"; return 1; }
+	kill -STOP "$(vb_of "$VBPID")"
+	until_gone "$mark"
+	local gone=$?
+	until_gone "/bin/sh -c echo >/w/started"
+	kill -CONT "$(vb_of "$VBPID")" 2>/dev/null
+	wait "$VBPID"
+	rc=$?
+	[ "$gone" = 0 ] && [ ! -e "$w/ran" ]
+}
+mcase "--timeout 1 with the outer vb stopped from outside: vb's PID 1 ends the sandbox" t_outwait_stopped
+
+t_outlive() {
+	local w mark="sleep 6.1$RANDOM" ctl=$2
+	w=$(mkw "outlive-$1$ctl")
+	[ -n "$ctl" ] && mark="sleep 0.5$RANDOM"
+	# shellcheck disable=SC2086
+	sbg "$1" "$w" ${ctl:---timeout 30} /bin/sh -c "echo >/w/started; $mark; echo RAN >/w/ran"
+	until_file "$w/started" || { kill "$VBPID"; wait "$VBPID"; return 1; }
+	kill -KILL "$(vb_of "$VBPID")"
+	wait "$VBPID"
+	if [ -n "$ctl" ]; then
+		# Control: the sandbox outlives a plain vb and finishes its work.
+		until_file "$w/ran"
+		return
+	fi
+	until_gone "$mark" && until_gone "/bin/sh -c echo >/w/started" && [ ! -e "$w/ran" ]
+}
+t_outlive_ctl() { t_outlive "$1" --new-session; }
+mcase "--timeout: the outer vb killed (SIGKILL): nothing of the sandbox keeps running" t_outlive
+mcase "without --timeout a killed vb leaves the sandbox running (control)" t_outlive_ctl
 
 # ---- capabilities that were dropped ---------------------------------------------
 HAVE_SETCAP=

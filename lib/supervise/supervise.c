@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <strings.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
@@ -151,6 +152,9 @@ static void sup_state_free(void *data)
 		(void)munmap(s->times, sizeof(*s->times));
 	if (s->timer_fd >= 0)
 		(void)close(s->timer_fd);
+	for (int i = 0; i < 2; i++)
+		if (s->life[i] >= 0)
+			(void)close(s->life[i]);
 	free(s);
 	sb->sup = NULL;
 }
@@ -165,6 +169,7 @@ static struct vb_sup_state *sup_state(struct vb_sandbox *sb)
 	if (!s)
 		return NULL;
 	s->timer_fd = s->oom_fd = -1;
+	s->life[0] = s->life[1] = -1;
 	sb->sup = s;
 	if (vb_rollback_push(&sb->rb, sup_state_free, sb, false) < 0)
 		return NULL; /* already freed by the push */
@@ -197,6 +202,65 @@ static int arm(int fd, uint64_t usec)
 	return timerfd_settime(fd, 0, &its, NULL) < 0 ? -errno : 0;
 }
 
+/* ---- the sandbox cannot out-wait vb ----------------------------------------
+ * Without a pid namespace the command can name the outer vb ($PPID) and,
+ * with the same uid, kill -STOP or kill -KILL it: the timeout then never
+ * fires, and nothing is left to end the sandbox.  So with --timeout:
+ *  - the sandbox gets a pid namespace of its own (as if --unshare-pid),
+ *    unless one was asked for or joined: the command cannot name vb, and
+ *    cannot stop or kill vb's PID 1 (the kernel ignores SIGSTOP and
+ *    SIGKILL sent to a namespace's init from inside, process-group signals
+ *    included), and the namespace ends, everything in it killed, when
+ *    PID 1 does;
+ *  - PID 1 holds a lifeline, a socket whose other end only the outer vb
+ *    holds: EOF (vb died) and PID 1 ends the sandbox; and vb writes 'T' when it
+ *    acted on the timeout and 'K' when it sent the kill after it, so that a
+ *    vb stopped by anyone (kill(0, SIGSTOP) from inside reaches it through
+ *    the process group) is caught by PID 1 at the deadline plus a grace
+ *    period, and PID 1 ends the sandbox itself. */
+#define SUP_LIFELINE_GRACE_NS (2ull * 1000000000)
+
+bool sup_needs_pidns(const vb_config *cfg)
+{
+	return cfg->sup && cfg->sup->timeout_usec && cfg->pidns_fd < 0;
+}
+
+static void lifeline_say(struct vb_sandbox *sb, char what)
+{
+	struct vb_sup_state *s = sb->sup;
+
+	/* A socket, not a pipe: once PID 1 is gone, no SIGPIPE for vb. */
+	if (s && s->life[1] >= 0)
+		(void)send(s->life[1], &what, 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+int sup_pid1_lifeline(struct vb_sandbox *sb, uint64_t *ret_t_ns, uint64_t *ret_k_ns)
+{
+	struct vb_sup_state *s = sb->sup;
+	const struct vb_sup_config *sup = sb->cfg->sup;
+
+	if (!s || s->life[0] < 0 || !sup)
+		return -1;
+	(void)close(s->life[1]);
+	s->life[1] = -1;
+	*ret_t_ns = sup->timeout_usec * 1000 + SUP_LIFELINE_GRACE_NS;
+	*ret_k_ns =
+		sup->kill_after_usec && sup->timeout_signal != SIGKILL
+			? (sup->timeout_usec + sup->kill_after_usec) * 1000 + SUP_LIFELINE_GRACE_NS
+			: 0;
+	return s->life[0];
+}
+
+void sup_after_clone(struct vb_sandbox *sb)
+{
+	struct vb_sup_state *s = sb->sup;
+
+	if (s && s->life[0] >= 0) {
+		(void)close(s->life[0]);
+		s->life[0] = -1;
+	}
+}
+
 static void kill_everything(struct vb_sandbox *sb)
 {
 	(void)vb_sandbox_kill(sb, SIGKILL);
@@ -221,6 +285,7 @@ static int on_timer(struct vb_sandbox *sb, struct vb_waiter *w, short revents)
 		j_int(&j, "signal", sup->timeout_signal);
 		j_str(&j, "signal_name", sigabbrev_np(sup->timeout_signal));
 		sup_emit(sb, &j, "timeout");
+		lifeline_say(sb, 'T');
 		if (sup->timeout_signal == SIGKILL) {
 			s->killed = true;
 			kill_everything(sb);
@@ -238,6 +303,7 @@ static int on_timer(struct vb_sandbox *sb, struct vb_waiter *w, short revents)
 		j_int(&j, "signal", SIGKILL);
 		j_str(&j, "signal_name", "KILL");
 		sup_emit(sb, &j, "timeout");
+		lifeline_say(sb, 'K');
 		kill_everything(sb);
 	}
 	return 0;
@@ -308,6 +374,11 @@ int sup_prepare(struct vb_sandbox *sb, vb_error *err)
 		s->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 		if (s->timer_fd < 0)
 			return vb_err(err, VB_STAGE_PREPARE, -1, errno, "timerfd_create");
+		/* PID 1's lifeline, when it runs in a pid namespace we made
+		 * (see above); CLOEXEC: the command never holds it. */
+		if (sup_needs_pidns(sb->cfg) &&
+		    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s->life) < 0)
+			return vb_err(err, VB_STAGE_PREPARE, -1, errno, "socketpair()");
 		r = arm(s->timer_fd, sup->timeout_usec);
 		if (r == 0)
 			r = vb_sandbox_add_waiter(sb, s->timer_fd, POLLIN, on_timer, NULL);

@@ -32,6 +32,7 @@ struct vb_sup_state {
 	struct vb_sup_times *times; /* shared mapping */
 	int timer_fd;
 	int oom_fd;
+	int life[2]; /* PID 1's lifeline (see sup_pid1_lifeline), -1 */
 	bool timeout_fired, killed;
 	bool spawned_sent, exited_sent, oom_sent;
 	bool status_broken;     /* the --status-fd reader went away: warned once */
