@@ -26,6 +26,9 @@
 #include <unistd.h>
 
 #include "voidbox.h"
+#ifdef VB_OCI
+#include "oci/oci.h"
+#endif
 
 #define EXIT_SETUP 1          /* usage and setup errors, as bwrap */
 #define VB_CLI_MAX_ARGS 9000  /* bwrap's cap on argv plus --args lists */
@@ -951,6 +954,13 @@ int main(int argc, char **argv)
 		slash = strrchr(argv[0], '/');
 		prog = slash ? slash + 1 : argv[0];
 	}
+#ifdef VB_OCI
+	/* The OCI runtime interface (lib/oci/): vb oci ..., or vb as vb-oci. */
+	if (strcmp(prog, "vb-oci") == 0)
+		return vb_oci_main(prog, argc, argv);
+	if (argc > 1 && strcmp(argv[1], "oci") == 0)
+		return vb_oci_main(prog, argc - 1, argv + 1);
+#endif
 	c.cfg = vb_config_new();
 	if (!c.cfg)
 		die("Out of memory");

@@ -34,7 +34,7 @@ VB_EXPORT vb_config *vb_config_new(void)
 	if (!cfg)
 		return NULL;
 	cfg->userns_fd = cfg->userns2_fd = cfg->pidns_fd = -1;
-	cfg->sync_fd = cfg->block_fd = cfg->userns_block_fd = -1;
+	cfg->sync_fd = cfg->block_fd = cfg->userns_block_fd = cfg->ready_fd = -1;
 	cfg->info_fd = cfg->json_status_fd = -1;
 	/* Known from the start: setters refuse some options in setuid mode
 	 * while parsing, as bwrap does (--size, overlays). */

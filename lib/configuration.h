@@ -65,6 +65,9 @@ struct vb_config {
 	size_t n_lock_files;
 
 	int sync_fd, block_fd, userns_block_fd, info_fd, json_status_fd;
+	/* vb oci (lib/oci/): the child writes one byte here when setup is
+	 * done, just before it waits on block_fd; the caller's, not closed. */
+	int ready_fd;
 	int *seccomp_fds;
 	size_t n_seccomp_fds;
 	bool seccomp_fd_single; /* --seccomp was used (it may not mix with --add-seccomp-fd) */

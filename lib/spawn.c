@@ -256,6 +256,8 @@ _Noreturn static void run_command(struct spawn_state *st, const sigset_t *mask)
 	/* Before anything of the command's runs (PID 1 is dumpable). */
 	if (mask && c->pid1_enterable && sec_pid1_guard_child(&err) < 0)
 		CHILD_TRY(st, vb_child_fail_err(c, &err, EIO));
+	if (cfg->ready_fd >= 0)
+		(void)vb_write_all(cfg->ready_fd, "r", 1);
 	if (cfg->block_fd >= 0)
 		(void)read_one_byte(cfg->block_fd);
 	/* --exec-label: the kernel interface setexeccon() uses, without its
