@@ -69,7 +69,8 @@ int caps_prepare(struct vb_child *c)
 			continue;
 		if (cap_set_flag(caps, CAP_PERMITTED, 1, &v, CAP_SET) < 0 ||
 		    cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET) < 0 ||
-		    cap_set_flag(caps, CAP_INHERITABLE, 1, &v, CAP_SET) < 0) {
+		    ((!cfg->caps_exact || (cfg->caps_inheritable & (UINT64_C(1) << i))) &&
+		     cap_set_flag(caps, CAP_INHERITABLE, 1, &v, CAP_SET) < 0)) {
 			int e = errno;
 
 			cap_free(caps);
@@ -150,7 +151,8 @@ int caps_drop_privileges(struct vb_child *c, bool keep_requested)
 		return FAIL(c, errno, "capset failed");
 	/* Ambient, so a non-zero uid keeps them across exec too. */
 	for (int i = 0; i < cap_max_bits() && i < 64; i++) {
-		if (!(keep & (UINT64_C(1) << i)))
+		if (!(keep & (UINT64_C(1) << i)) ||
+		    (cfg->caps_exact && !(cfg->caps_ambient & (UINT64_C(1) << i))))
 			continue;
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, (unsigned long)i, 0, 0) < 0 &&
 		    errno != EINVAL)

@@ -81,6 +81,10 @@ struct vb_config {
 	 * (root ? caller's effective set : 0) | caps_add, minus caps_drop. */
 	uint64_t caps_add, caps_drop;
 	bool caps_set; /* any --cap-add/--cap-drop given */
+	/* vb oci (lib/oci/): the inheritable and ambient sets as config.json
+	 * gives them (subsets of the one set), instead of the whole set. */
+	bool caps_exact;
+	uint64_t caps_inheritable, caps_ambient;
 
 	char *exec_label, *file_label;
 	char *argv0;

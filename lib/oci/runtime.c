@@ -1410,7 +1410,8 @@ _Noreturn static void exec_child(vb_config *pcfg, const struct oci_spec *pspec, 
 	char **envp;
 	size_t n = 0;
 	const char *cwd = o->cwd ?: pcfg->chdir_path ?: "/";
-	uint64_t keep = pcfg->caps_set ? pcfg->caps_add : ccfg->caps_add;
+	const vb_config *capcfg = pcfg->caps_set ? pcfg : ccfg;
+	uint64_t keep = capcfg->caps_add;
 	cap_t caps;
 
 	envp = calloc(pcfg->n_env + o->n_env + 2, sizeof(char *));
@@ -1447,7 +1448,8 @@ _Noreturn static void exec_child(vb_config *pcfg, const struct oci_spec *pspec, 
 
 			cap_set_flag(caps, CAP_PERMITTED, 1, &v, CAP_SET);
 			cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET);
-			cap_set_flag(caps, CAP_INHERITABLE, 1, &v, CAP_SET);
+			if (capcfg->caps_inheritable & (1ull << c))
+				cap_set_flag(caps, CAP_INHERITABLE, 1, &v, CAP_SET);
 		}
 	if (cap_set_proc(caps) < 0) {
 		snprintf(msg, sizeof(msg), "capset: %s", strerror(errno));
@@ -1455,7 +1457,7 @@ _Noreturn static void exec_child(vb_config *pcfg, const struct oci_spec *pspec, 
 	}
 	cap_free(caps);
 	for (int c = 0; c <= CAP_LAST_CAP; c++)
-		if (keep & (1ull << c))
+		if ((keep & (1ull << c)) && (capcfg->caps_ambient & (1ull << c)))
 			(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0);
 	if (pspec->have_umask)
 		umask(pspec->umask);

@@ -15,6 +15,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <seccomp.h>
+#include <sys/capability.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +194,18 @@ static int parse_caps(json_t *caps, vb_config *cfg, vb_error *err)
 		if (vb_config_cap_add(cfg, *c, &e) < 0)
 			r = OCI_ERR(err, "process.capabilities: %s", e.message);
 	}
+	/* Inheritable and ambient as given; ambient needs inheritable. */
+	for (size_t i = 3; i < 5 && r == 0; i++)
+		for (char **c = set[i]; c && *c; c++) {
+			cap_value_t v;
+
+			if (cap_from_name(*c, &v) == 0 && v < 64) {
+				cfg->caps_inheritable |= UINT64_C(1) << v;
+				if (i == 4)
+					cfg->caps_ambient |= UINT64_C(1) << v;
+			}
+		}
+	cfg->caps_exact = true;
 	for (size_t i = 0; i < 5; i++)
 		vb_strv_free(set[i]);
 	return r;
