@@ -29,7 +29,7 @@ BASHC=$SRC/completions/bash/vb
 ZSHC=$SRC/completions/zsh/_vb
 FISHC=$SRC/completions/fish/vb.fish
 
-plan 34
+plan 39
 
 # The options vb itself knows, from its help.
 HELP_OPTS=$("$VB" --help | grep -oE '^ +--[a-z0-9-]+' | tr -d ' ' | sort -u)
@@ -55,6 +55,10 @@ comp() {
 }
 lines() { printf '%s\n' "$@" | sort; }
 
+# vb oci's commands, from its help.
+OCI_CMDS=$("$VB" oci --help | sed -n '/^commands:/,$p' | grep -oE '^    [a-z]+' | tr -d ' ' | sort -u)
+[ "$(wc -l <<<"$OCI_CMDS")" -ge 12 ] || bail "vb oci --help lists too few commands"
+
 check "bash completion parses" bash -n "$BASHC"
 got=$(comp 'vb --' | grep -vx -- --)
 is "bash: 'vb --' offers exactly the options of vb --help" "$got" "$HELP_OPTS"
@@ -74,6 +78,10 @@ is "bash: a command after the options is not given vb's options" \
 	"$(comp 'vb --bind a b ls --bind' | grep -c -- '^--bind$')" 0
 is "bash: the command word completes commands" \
 	"$(comp 'vb --unshare-net --bind / / bas' | grep -x bash | sort -u)" bash
+is "bash: 'vb oci ' offers exactly the commands of vb oci --help" "$(comp 'vb oci ')" "$OCI_CMDS"
+is "bash: 'vb oci create --' offers create's options" "$(comp 'vb oci --root /x create --')" \
+	"$(lines --bundle --console-socket --no-new-keyring --no-pivot --pid-file --preserve-fds)"
+is "bash: 'vb oci kill ID ' offers signals" "$(comp 'vb oci kill c1 K')" "KILL"
 is "bash (bash-completion loaded): --bind DEST completes paths" \
 	"$(FRAMEWORK=1 comp 'vb --ro-bind / adir/')" "adir/inner"
 is "bash (bash-completion loaded): --cap-add completes capabilities" \
@@ -93,6 +101,8 @@ if command -v zsh >/dev/null; then
 	check "zsh completion parses (zsh -n)" zsh -n "$ZSHC"
 	zopts=$(grep -oE "^  '(\([^)]*\))?\*?--[a-z0-9-]+" "$ZSHC" | grep -oE -- '--[a-z0-9-]+' | sort -u)
 	is "zsh completion names every option of vb --help" "$zopts" "$HELP_OPTS"
+	zcmds=$(sed -n '/^_vb_oci()/,/^}/p' "$ZSHC" | grep -oE "^      '[a-z]+:" | tr -d " ':" | sort -u)
+	is "zsh completion names every command of vb oci --help" "$zcmds" "$OCI_CMDS"
 	is "zsh: compinit binds vb to _vb" "$(cd "$W" && HOME=$W zsh -fc 'fpath=("$1" $fpath)
 		autoload -U compinit; compinit -D -u; print -r -- $_comps[vb]' zsh "$(dirname "$ZSHC")" 2>&1)" _vb
 	# zc LINE: what an interactive zsh shows after LINE<TAB>, driven
@@ -129,7 +139,7 @@ ZEOF
 		"$(lines allow enosys eperm kill log)"
 	rm -rf "$ZW"
 else
-	for i in 1 2 3 4 5 6 7 8; do skip "zsh is not installed (apt-get install zsh)"; done
+	for i in 1 2 3 4 5 6 7 8 9; do skip "zsh is not installed (apt-get install zsh)"; done
 fi
 
 if command -v fish >/dev/null; then
@@ -138,6 +148,8 @@ if command -v fish >/dev/null; then
 	is "fish: 'vb --' offers exactly the options of vb --help" "$(fc 'vb --' | grep -vx -- --)" "$HELP_OPTS"
 	is "fish: --bind SRC DEST completes paths" "$(fc 'vb --bind afile a')" "$(lines adir/ adir2/ afile)"
 	is "fish: fd argument completes nothing" "$(fc 'vb --info-fd ')" ""
+	is "fish: 'vb oci ' offers every command of vb oci --help" \
+		"$(fc 'vb oci ' | grep -xE "$(tr '\n' '|' <<<"$OCI_CMDS" | sed 's/|$//')" | sort -u)" "$OCI_CMDS"
 	is "fish: --profile offers built-ins and files" "$(fc 'vb --profile ')" \
 		"$(lines adir/ adir2/ afile host-ro minimal)"
 	is "fish: --seccomp-policy offers the built-in policies and files" "$(fc 'vb --seccomp-policy ')" \
@@ -145,6 +157,6 @@ if command -v fish >/dev/null; then
 	is "fish: --seccomp-default-action offers the actions" "$(fc 'vb --seccomp-default-action ')" \
 		"$(lines allow enosys eperm kill log)"
 else
-	for _ in 1 2 3 4 5 6 7; do skip "fish is not installed (apt-get install fish)"; done
+	for _ in 1 2 3 4 5 6 7 8; do skip "fish is not installed (apt-get install fish)"; done
 fi
 cd / && rm -rf "$W"

@@ -228,12 +228,16 @@ run_mode_cases() {
 		ALLOW_137=1 same "$m" "--memory 32m: a 100 MiB tmpfs file is OOM-killed (137)" \
 			run --rm "${U[@]}" --memory 32m --memory-swap 32m --tmpfs /big:size=200m "$IMG" \
 			sh -c 'dd if=/dev/zero of=/big/f bs=1M count=100 2>/dev/null; echo survived'
+		same "$m" "--memory 64m --pids-limit 50: the container sees its own cgroup's limits" \
+			run --rm "${U[@]}" --memory 64m --pids-limit 50 "$IMG" \
+			sh -c 'cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max; cat /sys/fs/cgroup/pids/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids.max'
 		same "$m" "--pids-limit 10: forks stop at the limit" \
 			run --rm "${U[@]}" --pids-limit 10 "$IMG" \
 			sh -c 'n=0; for i in $(seq 20); do sleep 30 2>/dev/null & [ $? = 0 ] && n=$((n + 1)); done; sleep 0.5; echo $(ps -o pid= 2>/dev/null | wc -l) processes; kill $(jobs -p) 2>/dev/null; exit 0'
 	else
 		skip "rootless podman on cgroup v1 applies no limits (for either runtime)" "--memory [user]"
 		skip "rootless podman on cgroup v1 applies no limits (for either runtime)" "--pids-limit [user]"
+		skip "rootless podman on cgroup v1 applies no limits (for either runtime)" "cgroup files [user]"
 	fi
 	if [ "$m" = user ] && ! user_tun; then
 		skip "/dev/net/tun is not usable by $TUSER: no slirp4netns, no rootless networking" "-p 18080:80 [user]"
@@ -242,22 +246,22 @@ run_mode_cases() {
 	fi
 }
 
-plan 29
+plan 31
 for m in root user; do
 	if [[ " $VB_TEST_MODES " != *" $m "* ]]; then
-		for _ in $(seq 13); do skip "not selected (VB_TEST_MODES=$VB_TEST_MODES)" "podman [$m]"; done
+		for _ in $(seq 14); do skip "not selected (VB_TEST_MODES=$VB_TEST_MODES)" "podman [$m]"; done
 		continue
 	fi
 	if [ "$m" = user ] && ! mode_available user; then
-		for _ in $(seq 13); do skip "${MODE_SKIP[user]}" "podman [$m]"; done
+		for _ in $(seq 14); do skip "${MODE_SKIP[user]}" "podman [$m]"; done
 		continue
 	fi
 	if [ "$m" = user ] && ! grep -q "^$TUSER:" /etc/subuid; then
-		for _ in $(seq 13); do skip "$TUSER has no /etc/subuid range (rootless podman needs one)" "podman [$m]"; done
+		for _ in $(seq 14); do skip "$TUSER has no /etc/subuid range (rootless podman needs one)" "podman [$m]"; done
 		continue
 	fi
 	if ! setup_podman "$m"; then
-		for _ in $(seq 13); do skip "podman cannot import an image here ($m)" "podman [$m]"; done
+		for _ in $(seq 14); do skip "podman cannot import an image here ($m)" "podman [$m]"; done
 		continue
 	fi
 	run_mode_cases "$m"

@@ -209,3 +209,76 @@ complete -c vb -n __vb_in_options -l landlock-scope -x -a 'signal abstract-unix'
 complete -c vb -n __vb_in_options -l pty -d 'Run the command on a private pseudo-terminal'
 complete -c vb -n __vb_in_options -l check-host -d 'Report what this host offers each mode and feature, then exit'
 complete -c vb -n __vb_in_options -l json -d 'With --check-host: the report as one JSON object'
+
+# vb oci ... and vb-oci ...: the OCI runtime's commands (vb oci --help).
+function __vb_oci_mode
+    set -l words (commandline -opc)
+    test (basename -- $words[1]) = vb-oci; or test "$words[2]" = oci
+end
+# Prints the OCI command once given (after the global options).
+function __vb_oci_cmd
+    set -l words (commandline -opc)
+    set -l i 2
+    test (basename -- $words[1]) = vb-oci; or set i 3
+    while test $i -le (count $words)
+        switch $words[$i]
+            case --root --log --log-format --log-level
+                set i (math $i + 1)
+            case '-*'
+            case '*'
+                echo $words[$i]
+                return 0
+        end
+        set i (math $i + 1)
+    end
+    return 1
+end
+# True when the OCI command given is one of the arguments.
+function __vb_oci_is
+    set -l c (__vb_oci_cmd)
+    or return 1
+    contains -- $c $argv
+end
+function __vb_oci_ids
+    set -l words (commandline -opc)
+    set -l root
+    set -l i (contains -i -- --root $words)
+    and set root --root $words[(math $i + 1)]
+    command -sq $words[1]; or return 0
+    if test (basename -- $words[1]) = vb-oci
+        $words[1] $root list -q 2>/dev/null
+    else
+        $words[1] oci $root list -q 2>/dev/null
+    end
+end
+for c in vb vb-oci
+    set -l n '__vb_oci_mode; and not __vb_oci_cmd >/dev/null'
+    complete -c $c -n $n -f -a 'create start run state kill delete exec ps list pause resume features'
+    complete -c $c -n $n -l root -x -a '(__fish_complete_directories)' -d 'state directory'
+    complete -c $c -n $n -l log -r -F -d 'log file'
+    complete -c $c -n $n -l log-format -x -a 'text json' -d 'log format'
+    complete -c $c -n $n -l systemd-cgroup -d 'refused: cgroups are made beneath the caller\'s'
+    set -l cr '__vb_oci_mode; and __vb_oci_is create run'
+    complete -c $c -n $cr -l bundle -s b -x -a '(__fish_complete_directories)' -d 'bundle directory'
+    complete -c $c -n $cr -l pid-file -r -F -d 'write the pid here'
+    complete -c $c -n $cr -l console-socket -r -F -d 'send the pty master here'
+    complete -c $c -n $cr -l no-pivot -d 'accepted (vb always pivots)'
+    complete -c $c -n $cr -l preserve-fds -x -d 'pass fds 3..3+N-1'
+    set -l rn '__vb_oci_mode; and __vb_oci_is run'
+    complete -c $c -n $rn -l detach -s d -d 'do not wait'
+    complete -c $c -n $rn -l keep -d 'do not delete at exit'
+    complete -c $c -n '__vb_oci_mode; and __vb_oci_is kill' -l all -s a -d 'every process'
+    complete -c $c -n '__vb_oci_mode; and __vb_oci_is delete' -l force -s f -d 'kill it first'
+    set -l ex '__vb_oci_mode; and __vb_oci_is exec'
+    complete -c $c -n $ex -l process -s p -r -F -d 'process.json'
+    complete -c $c -n $ex -l tty -s t -d 'a terminal'
+    complete -c $c -n $ex -l detach -s d -d 'do not wait'
+    complete -c $c -n $ex -l pid-file -r -F -d 'write the pid here'
+    complete -c $c -n $ex -l console-socket -r -F -d 'send the pty master here'
+    complete -c $c -n $ex -l cwd -x -d 'working directory'
+    complete -c $c -n $ex -l env -s e -x -d 'VAR=VALUE'
+    complete -c $c -n $ex -l preserve-fds -x -d 'pass fds 3..3+N-1'
+    complete -c $c -n '__vb_oci_mode; and __vb_oci_is ps list' -l format -x -a 'table json'
+    complete -c $c -n '__vb_oci_mode; and __vb_oci_is list' -l quiet -s q -d 'ids only'
+    complete -c $c -n '__vb_oci_mode; and __vb_oci_is start state kill delete exec ps pause resume' -f -a '(__vb_oci_ids)'
+end

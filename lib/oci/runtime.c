@@ -38,6 +38,7 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -688,6 +689,118 @@ static int apply_sysctls(pid_t pid, const struct oci_spec *spec, char *msg, size
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
 }
 
+/* The container sees its own cgroups as the roots of the hierarchies, as
+ * with runc: each hierarchy mounted below /sys/fs/cgroup where the
+ * container's cgroup is one vb made (not create's own) gets that cgroup
+ * bound over it, read-only, inside the container's mount namespace.  The
+ * host's /sys is there read-only already, so the source is visible. */
+static void bind_cgroups(pid_t pid)
+{
+	char self[64], path[64], line[PATH_MAX + 64];
+	struct {
+		char ctrls[128], cg[PATH_MAX];
+	} cgs[16];
+	size_t n = 0;
+	FILE *f;
+	pid_t c;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	f = fopen(path, "re");
+	while (f && n < ARRAY_SIZE(cgs) && fgets(line, sizeof(line), f)) {
+		char *a = strchr(line, ':'), *b = a ? strchr(a + 1, ':') : NULL;
+		char mine[PATH_MAX + 64] = "";
+		FILE *s;
+
+		if (!b)
+			continue;
+		*b = '\0';
+		b[strcspn(b + 1, "\n") + 1] = '\0';
+		/* The same hierarchy in our own /proc/self/cgroup. */
+		s = fopen("/proc/self/cgroup", "re");
+		while (s && fgets(mine, sizeof(mine), s)) {
+			char *ma = strchr(mine, ':'), *mb = ma ? strchr(ma + 1, ':') : NULL;
+
+			if (mb && (size_t)(mb - ma - 1) == strlen(a + 1) &&
+			    strncmp(ma + 1, a + 1, strlen(a + 1)) == 0) {
+				mb[strcspn(mb, "\n")] = '\0';
+				if (strcmp(mb + 1, b + 1) == 0)
+					b = NULL;
+				break;
+			}
+		}
+		if (s)
+			fclose(s);
+		if (!b || strcmp(b + 1, "/") == 0)
+			continue;
+		snprintf(cgs[n].ctrls, sizeof(cgs[n].ctrls), "%s", a + 1);
+		snprintf(cgs[n].cg, sizeof(cgs[n].cg), "%s", b + 1);
+		n++;
+	}
+	if (f)
+		fclose(f);
+	if (n == 0)
+		return;
+	snprintf(self, sizeof(self), "/proc/%d/ns/mnt", (int)pid);
+	/* The container's mounts, read here: inside, /proc is its pid
+	 * namespace's, where we have no /proc/self. */
+	snprintf(path, sizeof(path), "/proc/%d/mountinfo", (int)pid);
+	c = fork();
+	if (c == 0) {
+		char mi[PATH_MAX * 2];
+		FILE *m = fopen(path, "re");
+		int fd = open(self, O_RDONLY | O_CLOEXEC);
+
+		if (!m || fd < 0 || setns(fd, CLONE_NEWNS) < 0)
+			_exit(1);
+		while (m && fgets(mi, sizeof(mi), m)) {
+			char root[PATH_MAX], mnt[PATH_MAX], fstype[32], opts[512];
+			char *dash = strstr(mi, " - ");
+
+			if (!dash || sscanf(mi, "%*s %*s %*s %4095s %4095s", root, mnt) != 2 ||
+			    sscanf(dash + 3, "%31s %*s %511s", fstype, opts) != 2 ||
+			    strncmp(mnt, "/sys/fs/cgroup", 14) != 0 || strcmp(root, "/") != 0)
+				continue;
+			for (size_t i = 0; i < n; i++) {
+				char src[PATH_MAX * 2];
+				bool match;
+
+				if (strcmp(fstype, "cgroup2") == 0)
+					match = cgs[i].ctrls[0] == '\0';
+				else if (strcmp(fstype, "cgroup") == 0) {
+					/* every controller of the line among the options */
+					char want[160], *tok, *save = NULL;
+
+					snprintf(want, sizeof(want), "%.150s", cgs[i].ctrls);
+					match = want[0] != '\0';
+					char hay[600];
+
+					snprintf(hay, sizeof(hay), ",%s,", opts);
+					for (tok = strtok_r(want, ",", &save); tok && match;
+					     tok = strtok_r(NULL, ",", &save)) {
+						char needle[64];
+
+						snprintf(needle, sizeof(needle), ",%.60s,", tok);
+						match = strstr(hay, needle) != NULL;
+					}
+				} else
+					match = false;
+				if (!match)
+					continue;
+				snprintf(src, sizeof(src), "%s%s", mnt, cgs[i].cg);
+				if (mount(src, mnt, NULL, MS_BIND | MS_REC, NULL) == 0)
+					(void)mount(NULL, mnt, NULL,
+						    MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
+							    MS_NODEV | MS_NOEXEC,
+						    NULL);
+			}
+		}
+		_exit(0);
+	}
+	if (c > 0)
+		while (waitpid(c, NULL, 0) < 0 && errno == EINTR)
+			;
+}
+
 /* --console-socket: a pty whose master goes to the socket (SCM_RIGHTS), the
  * slave becomes the holder's, so the container's, stdio. */
 static int console_setup(const char *sock_path, char *msg, size_t msize)
@@ -1011,6 +1124,7 @@ static int do_create(const char *id, const struct create_opts *o, struct state *
 		goto failed_read;
 	if (apply_sysctls(cpid, spec, msg, sizeof(msg)) < 0)
 		goto failed;
+	bind_cgroups(cpid);
 	st.pid = cpid;
 	st.start_time = proc_start_time(cpid);
 	snprintf(st.bundle, sizeof(st.bundle), "%s", bundle);
@@ -1676,7 +1790,8 @@ static const char usage_text[] =
 	"         [--cwd DIR] [-e VAR=VALUE] [--preserve-fds N] ID [COMMAND...]\n"
 	"    ps [--format table|json] ID       the container's processes\n"
 	"    list [-q] [--format table|json]   the containers in --root\n"
-	"    pause ID, resume ID               freeze and thaw (cgroup v2 freezer)\n"
+	"    pause ID                          freeze the container (cgroup v2 freezer)\n"
+	"    resume ID                         thaw it\n"
 	"    features                          what this runtime supports (JSON)\n";
 
 static int usage(FILE *f, int status)
