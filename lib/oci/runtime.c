@@ -927,12 +927,13 @@ _Noreturn static void holder(vb_config *cfg, const struct oci_spec *spec, int di
 	/* vb trims the bounding set only in a user namespace or for an
 	 * ordinary user; as root the container's is the bounding set asked
 	 * for too.  What the child needs for setup it has in its effective
-	 * set, which this does not touch. */
+	 * set, which this does not touch.  Without CAP_SETPCAP (an ordinary
+	 * user) vb's own user namespace trims it. */
 	if (cfg->caps_set)
 		for (int c = 0; c <= CAP_LAST_CAP; c++)
 			if (!(cfg->caps_add & (1ull << c)) &&
 			    prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1 &&
-			    prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0) {
+			    prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EPERM) {
 				snprintf(msg, sizeof(msg), "process.capabilities.bounding: %s",
 					 strerror(errno));
 				goto failed;
