@@ -218,6 +218,10 @@ run_mode_cases() {
 		run --rm "${U[@]}" --cap-drop CHOWN,NET_RAW --cap-add SYS_ADMIN "$IMG" grep ^Cap /proc/self/status
 	same "$m" "--security-opt seccomp=FILE: mkdir is EPERM" \
 		run --rm "${U[@]}" --security-opt seccomp="$T/oci/seccomp.json" "$IMG" sh -c 'mkdir /tmp/d; echo mkdir $?; ls / >/dev/null && echo ls ok'
+	same "$m" "mount flags of /proc, /sys, /proc/sys, /dev/mqueue, /dev/shm" \
+		run --rm "${U[@]}" "$IMG" sh -c 'grep -E " /(proc|sys|proc/sys|dev/mqueue|dev/shm) " /proc/self/mountinfo | cut -d" " -f5,6 | sort'
+	same "$m" "noexec: a binary copied to /dev/shm does not run" \
+		run --rm "${U[@]}" "$IMG" sh -c 'cp /bin/busybox /dev/shm/x; /dev/shm/x true 2>/dev/null; echo $?'
 	same "$m" "--read-only: / refuses writes, /tmp is writable" \
 		run --rm "${U[@]}" --read-only "$IMG" sh -c 'touch /x; echo root $?; touch /tmp/x; echo tmp $?'
 	same "$m" "-v DIR:/vol and -v DIR:/ro:ro" \
@@ -246,22 +250,22 @@ run_mode_cases() {
 	fi
 }
 
-plan 31
+plan 35
 for m in root user; do
 	if [[ " $VB_TEST_MODES " != *" $m "* ]]; then
-		for _ in $(seq 14); do skip "not selected (VB_TEST_MODES=$VB_TEST_MODES)" "podman [$m]"; done
+		for _ in $(seq 16); do skip "not selected (VB_TEST_MODES=$VB_TEST_MODES)" "podman [$m]"; done
 		continue
 	fi
 	if [ "$m" = user ] && ! mode_available user; then
-		for _ in $(seq 14); do skip "${MODE_SKIP[user]}" "podman [$m]"; done
+		for _ in $(seq 16); do skip "${MODE_SKIP[user]}" "podman [$m]"; done
 		continue
 	fi
 	if [ "$m" = user ] && ! grep -q "^$TUSER:" /etc/subuid; then
-		for _ in $(seq 14); do skip "$TUSER has no /etc/subuid range (rootless podman needs one)" "podman [$m]"; done
+		for _ in $(seq 16); do skip "$TUSER has no /etc/subuid range (rootless podman needs one)" "podman [$m]"; done
 		continue
 	fi
 	if ! setup_podman "$m"; then
-		for _ in $(seq 14); do skip "podman cannot import an image here ($m)" "podman [$m]"; done
+		for _ in $(seq 16); do skip "podman cannot import an image here ($m)" "podman [$m]"; done
 		continue
 	fi
 	run_mode_cases "$m"

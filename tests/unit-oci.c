@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/capability.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -263,6 +264,14 @@ static void test_mounts(void)
 	   "mounts: tmpfs mode= and size= (k: KiB) -> --perms, --size");
 	if (x.r < 0)
 		diag("%s", x.err.message);
+	res_free(&x);
+	x = parse(set(
+		base(), "mounts",
+		J("[{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"options\":[\"nosuid\",\"noexec\",\"nodev\"]}]")));
+	ok(x.r == 0 && x.spec->n_remounts == 1 &&
+		   strcmp(x.spec->remounts[0].dest, "/dev/mqueue") == 0 &&
+		   x.spec->remounts[0].flags == (MS_NOSUID | MS_NOEXEC | MS_NODEV),
+	   "mounts: nosuid, nodev, noexec are remounts for create");
 	res_free(&x);
 	x = parse(set(base(), "mounts",
 		      J("[{\"destination\":\"/ro\",\"type\":\"tmpfs\",\"options\":[\"ro\"]}]")));

@@ -64,6 +64,13 @@ struct oci_spec {
 	struct oci_hook *hooks[OCI_HOOK_MAX];
 	size_t n_hooks[OCI_HOOK_MAX];
 	char *cgroups_path;
+	/* Mounts whose nosuid, nodev or noexec vb's ops do not give: create
+	 * remounts them (MS_* flags to add). */
+	struct oci_remount {
+		char *dest;
+		unsigned long flags;
+	} * remounts;
+	size_t n_remounts;
 };
 
 /* Namespace indexes for ns_path (runtime spec names). */

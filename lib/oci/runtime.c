@@ -42,6 +42,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -801,6 +802,90 @@ static void bind_cgroups(pid_t pid)
 			;
 }
 
+/* The mounts config.json wants nosuid, nodev or noexec and vb's ops did not
+ * make so: remounted inside the container's namespaces (user first, for
+ * the capability there), keeping the flags each has.  A mount that cannot
+ * be given them fails create. */
+static int apply_remounts(pid_t pid, const struct oci_spec *spec, char *msg, size_t msize)
+{
+	int p[2], status;
+	pid_t c;
+
+	if (spec->n_remounts == 0)
+		return 0;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	c = fork();
+	if (c == 0) {
+		static const char *const nss[] = { "user", "mnt" };
+		char m[512];
+
+		(void)close(p[0]);
+		for (size_t i = 0; i < ARRAY_SIZE(nss); i++) {
+			char path[64], a[64] = "", b[64] = "";
+			int fd;
+
+			snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, nss[i]);
+			(void)!readlink(path, a, sizeof(a) - 1);
+			snprintf(m, sizeof(m), "/proc/self/ns/%s", nss[i]);
+			(void)!readlink(m, b, sizeof(b) - 1);
+			if (strcmp(a, b) == 0)
+				continue;
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0 || setns(fd, 0) < 0) {
+				snprintf(m, sizeof(m), "mounts: joining the %s namespace: %s",
+					 nss[i], strerror(errno));
+				(void)!write(p[1], m, strlen(m));
+				_exit(1);
+			}
+			(void)close(fd);
+		}
+		for (size_t i = 0; i < spec->n_remounts; i++) {
+			static const struct {
+				unsigned long st, ms;
+			} map[] = {
+				{ ST_RDONLY, MS_RDONLY },         { ST_NOSUID, MS_NOSUID },
+				{ ST_NODEV, MS_NODEV },           { ST_NOATIME, MS_NOATIME },
+				{ ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME }
+			};
+			const struct oci_remount *rm = &spec->remounts[i];
+			unsigned long have = 0;
+			struct statvfs sv;
+
+			if (statvfs(rm->dest, &sv) < 0)
+				continue; /* a path the mounts did not make */
+			for (size_t k = 0; k < ARRAY_SIZE(map); k++)
+				if (sv.f_flag & map[k].st)
+					have |= map[k].ms;
+			if ((have & rm->flags) == rm->flags)
+				continue;
+			if (mount(NULL, rm->dest, NULL, MS_REMOUNT | MS_BIND | have | rm->flags,
+				  NULL) < 0) {
+				snprintf(m, sizeof(m),
+					 "mounts: remounting %s nosuid, nodev, noexec: %s",
+					 rm->dest, strerror(errno));
+				(void)!write(p[1], m, strlen(m));
+				_exit(1);
+			}
+		}
+		_exit(0);
+	}
+	(void)close(p[1]);
+	if (c < 0) {
+		(void)close(p[0]);
+		return -errno;
+	}
+	{
+		ssize_t n = read(p[0], msg, msize - 1);
+
+		msg[n > 0 ? n : 0] = '\0';
+	}
+	(void)close(p[0]);
+	while (waitpid(c, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+}
+
 /* --console-socket: a pty whose master goes to the socket (SCM_RIGHTS), the
  * slave becomes the holder's, so the container's, stdio. */
 static int console_setup(const char *sock_path, char *msg, size_t msize)
@@ -1126,6 +1211,8 @@ static int do_create(const char *id, const struct create_opts *o, struct state *
 	if (apply_sysctls(cpid, spec, msg, sizeof(msg)) < 0)
 		goto failed;
 	bind_cgroups(cpid);
+	if (apply_remounts(cpid, spec, msg, sizeof(msg)) < 0)
+		goto failed;
 	st.pid = cpid;
 	st.start_time = proc_start_time(cpid);
 	snprintf(st.bundle, sizeof(st.bundle), "%s", bundle);

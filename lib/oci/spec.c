@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -429,8 +430,25 @@ static int tmpfs_options(char **opts, const char *what, vb_config *cfg, vb_error
 	return 0;
 }
 
-static int parse_mount(json_t *m, size_t i, const char *bundle, bool *have_sys, vb_config *cfg,
-		       vb_error *err)
+static int add_remount(struct oci_spec *spec, const char *dest, unsigned long flags, vb_error *err)
+{
+	struct oci_remount *n;
+
+	if (spec->n_remounts >= OCI_MAX_ARRAY)
+		return OCI_ERR(err, "mounts: more than %u remounts", OCI_MAX_ARRAY);
+	n = realloc(spec->remounts, (spec->n_remounts + 1) * sizeof(*spec->remounts));
+	if (!n)
+		return OCI_ERR(err, "Out of memory");
+	spec->remounts = n;
+	n[spec->n_remounts].dest = strdup(dest);
+	if (!n[spec->n_remounts].dest)
+		return OCI_ERR(err, "Out of memory");
+	n[spec->n_remounts++].flags = flags;
+	return 0;
+}
+
+static int parse_mount(json_t *m, size_t i, const char *bundle, bool *have_sys,
+		       struct oci_spec *spec, vb_config *cfg, vb_error *err)
 {
 	const char *dest, *type, *src;
 	char what[64], srcbuf[PATH_MAX];
@@ -506,6 +524,16 @@ static int parse_mount(json_t *m, size_t i, const char *bundle, bool *have_sys, 
 	} else {
 		r = OCI_ERR(err, "%s (%s): mount type %s is not supported", what, dest, type);
 	}
+	/* nosuid, nodev, noexec as asked: vb's ops leave some mounts
+	 * without them (--mqueue, binds are not noexec); create remounts
+	 * these once the container's mounts are made. */
+	if (r == 0 &&
+	    (strv_has(opts, "noexec") || strv_has(opts, "nosuid") || strv_has(opts, "nodev")))
+		r = add_remount(spec, dest,
+				(strv_has(opts, "noexec") ? MS_NOEXEC : 0) |
+					(strv_has(opts, "nosuid") ? MS_NOSUID : 0) |
+					(strv_has(opts, "nodev") ? MS_NODEV : 0),
+				err);
 out:
 	vb_strv_free(opts);
 	return r;
@@ -966,7 +994,8 @@ static int parse_masked(char **paths, const char *root, vb_config *cfg, vb_error
 
 /* readonlyPaths: bound onto themselves read-only.  The source is the
  * host's for /proc and /sys (the kernel's files), the root's otherwise. */
-static int parse_readonly(char **paths, const char *root, vb_config *cfg, vb_error *err)
+static int parse_readonly(char **paths, const char *root, struct oci_spec *spec, vb_config *cfg,
+			  vb_error *err)
 {
 	for (char **p = paths; p && *p; p++) {
 		char host[PATH_MAX];
@@ -980,7 +1009,9 @@ static int parse_readonly(char **paths, const char *root, vb_config *cfg, vb_err
 			snprintf(host, sizeof(host), "%s%s", root, *p);
 		if (access(host, F_OK) < 0)
 			continue;
-		if ((r = vb_config_add_op(cfg, VB_OP_RO_BIND, host, *p, err)) < 0)
+		/* runc's flags for them. */
+		if ((r = vb_config_add_op(cfg, VB_OP_RO_BIND, host, *p, err)) < 0 ||
+		    (r = add_remount(spec, *p, MS_NOSUID | MS_NODEV | MS_NOEXEC, err)) < 0)
 			return r;
 	}
 	return 0;
@@ -1141,7 +1172,7 @@ static int parse_linux(json_t *lx, struct oci_spec *spec, vb_config *cfg, bool *
 		return r;
 	if ((r = get_strv(lx, "readonlyPaths", "linux.readonlyPaths", &paths, NULL, err)) < 0)
 		return r;
-	r = parse_readonly(paths, spec->root, cfg, err);
+	r = parse_readonly(paths, spec->root, spec, cfg, err);
 	vb_strv_free(paths);
 	if (r < 0)
 		return r;
@@ -1182,6 +1213,9 @@ struct oci_spec *oci_spec_free(struct oci_spec *spec)
 		free(spec->hooks[k]);
 	}
 	free(spec->cgroups_path);
+	for (size_t i = 0; i < spec->n_remounts; i++)
+		free(spec->remounts[i].dest);
+	free(spec->remounts);
 	free(spec);
 	return NULL;
 }
@@ -1233,8 +1267,11 @@ static int parse_doc(json_t *doc, const char *bundle, bool process_only, struct 
 	if ((r = vb_config_add_op(cfg, VB_OP_BIND, spec->root, "/", err)) < 0)
 		return r;
 	mounts = GET(doc, "mounts", JSON_ARRAY, "mounts");
-	json_array_foreach(mounts, i, e) if ((r = parse_mount(e, i, bundle, &have_sys, cfg, err)) <
-					     0) return r;
+	json_array_foreach(mounts, i, e)
+	{
+		if ((r = parse_mount(e, i, bundle, &have_sys, spec, cfg, err)) < 0)
+			return r;
+	}
 	if ((r = parse_linux(lx, spec, cfg, &have_sys, err)) < 0)
 		return r;
 	if (spec->root_readonly &&
