@@ -98,6 +98,15 @@ t_lifecycle() {
 	st=$(vbo "$m" state c1)
 	[ "$(field status <<<"$st")" = running ] || { diag "after start: $st"; return 1; }
 	vbo "$m" ps --format json c1 | grep -q "$pid" || { diag "ps: $(vbo "$m" ps --format json c1)"; return 1; }
+	# pause/resume: the cgroup v2 freezer where the container has a v2
+	# cgroup, else a one-line refusal.
+	if vbo "$m" pause c1 2>"$T/io/err"; then
+		[ "$(vbo "$m" state c1 | field status)" = paused ] && vbo "$m" resume c1 &&
+			[ "$(vbo "$m" state c1 | field status)" = running ] || { diag "pause/resume"; return 1; }
+	else
+		[ "$(wc -l <"$T/io/err")" = 1 ] && grep -q "^vb: pause: container c1 has no cgroup v2 freezer" "$T/io/err" ||
+			{ diag "pause: $(cat "$T/io/err")"; return 1; }
+	fi
 	vbo "$m" delete c1 2>"$T/io/err" && { diag "delete of a running container succeeded"; return 1; }
 	grep -qx "vb: cannot delete container c1 that is not stopped: running" "$T/io/err" ||
 		{ diag "delete: $(cat "$T/io/err")"; return 1; }
@@ -206,7 +215,7 @@ t_features() {
 
 plan 16
 mcase "run: output, exit status, hostname, uid 0 inside; the state is gone" t_run root user
-mcase "create: the command waits; state created with the pid file's pid; list; start: running; ps; delete refused while running; kill: stopped; delete" t_lifecycle root user
+mcase "create: the command waits; state created with the pid file's pid; list; start: running; ps; pause/resume or their refusal; delete refused while running; kill: stopped; delete" t_lifecycle root user
 mcase "delete of a created container; delete --force of a running one" t_force root user
 mcase "exec: a process in the container's namespaces, its status" t_exec root user
 mcase "refusals: one line and exit 1, no state: unknown id, bad id, --systemd-cgroup, malformed config.json, a failing bind, a duplicate id; --log-format json" t_refusals root user
