@@ -37,7 +37,15 @@ residue_snap
 # The runtime under test, where the test user can run it; vb-oci by name.
 mkdir -p "$T/oci"
 cp "$VB" "$T/oci/vb"
-ln -s vb "$T/oci/vb-oci"
+if [ -n "${VB_SAN_CFLAGS:-}" ]; then
+	# podman and conmon do not pass our environment on: a sanitizer build
+	# gets its options from a wrapper (LeakSanitizer is not what this is for).
+	printf '#!/bin/bash\nexport ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1\nexec -a vb-oci "%s" "$@"\n' \
+		"$T/oci/vb" >"$T/oci/vb-oci"
+	chmod 755 "$T/oci/vb-oci"
+else
+	ln -s vb "$T/oci/vb-oci"
+fi
 chmod 755 "$T/oci" "$T/oci/vb"
 VBOCI=$T/oci/vb-oci
 
