@@ -77,11 +77,10 @@ cleanup_oci() {
 		[ -n "${PODMAN_READY[$m]:-}" ] && pod "$m" rm -af -t 0 >/dev/null 2>&1
 	done
 	# Rootless podman's pause process, which holds its user namespace.
-	# Only while it is still that process: podman, the test user's.
+	# Only while that pid is still it (its comm is "podman pause").
 	for f in $(find "$T/oci" -name pause.pid 2>/dev/null); do
 		p=$(cat "$f")
-		[ -n "$p" ] && [ "$(cat "/proc/$p/comm" 2>/dev/null)" = podman ] &&
-			[ "$(stat -c %u "/proc/$p" 2>/dev/null)" = "$TUID" ] && kill -9 "$p"
+		[ -n "$p" ] && [ "$(cat "/proc/$p/comm" 2>/dev/null)" = "podman pause" ] && kill -9 "$p"
 	done
 	rm -rf "$T/oci" /dev/shm/libpod_lock "/dev/shm/libpod_rootless_lock_$TUID"
 	for d in $(cg_dirs); do find "$d" -depth -type d -exec rmdir {} + 2>/dev/null; done
