@@ -32,6 +32,8 @@ CG_PARENT=$CG_SELF/vbtest-oci-$$
 
 # The network namespace first: ip netns add makes /run/netns a shared mount.
 ip netns add "$NS" || bail "ip netns add $NS"
+# Gone however the test ends (lib.sh's cleanup keeps the exit status).
+trap '_st=$?; ip netns del "$NS" 2>/dev/null; (exit $_st); _vbt_cleanup' EXIT
 ip netns exec "$NS" ip link set lo up
 residue_snap
 # The runtime under test, where the test user can run it; vb-oci by name.
@@ -306,4 +308,4 @@ done
 if [ -z "$left" ]; then ok "nothing left: containers, vb state, vb cgroups"; else not_ok "nothing left"; diag "left:$left"; fi
 cleanup_oci
 if residue_check; then ok "no residue: mounts, processes, fds"; else not_ok "no residue: mounts, processes, fds"; fi
-ip netns del "$NS"
+ip netns del "$NS" 2>/dev/null
