@@ -100,7 +100,10 @@ struct in6_addr ipam_gateway6(struct in6_addr net)
 
 #define OWNER_LEN 64 /* "%10d %20llu %10d %20llu\n" */
 
-/* Field 22 of /proc/PID/stat, 0 when the process is gone. */
+/* Field 22 of /proc/PID/stat, 0 when the process is gone.  A zombie (or a
+ * process being reaped) is gone too: it runs nothing and holds nothing, but
+ * stays in /proc, with its start time, until its parent reaps it, which a
+ * subreaper or a busy shell may do long after the next start looks. */
 static unsigned long long proc_start_time(pid_t pid)
 {
 	char path[64], buf[1024], *p;
@@ -125,6 +128,8 @@ static unsigned long long proc_start_time(pid_t pid)
 		return 0;
 	/* p is now at the space before field 3 (state); walk to field 22. */
 	p++;
+	if (p[0] == ' ' && (p[1] == 'Z' || p[1] == 'X' || p[1] == 'x'))
+		return 0;
 	for (int field = 3; field < 22 && p; field++)
 		p = strchr(p + 1, ' ');
 	if (p)
