@@ -358,6 +358,18 @@ _residue() {
 	done | sort
 }
 residue_snap() { _residue >"$T/io/residue.before"; }
+# kill_gone PID...: SIGKILL, then wait until each is gone from /proc (an
+# orphan of ours is a zombie until this shell reaps it: a snapshot taken
+# before that would list it, and the check after would miss it).
+kill_gone() {
+	local p i
+	kill -KILL "$@" 2>/dev/null
+	for p in "$@"; do
+		for i in $(seq 200); do [ -e "/proc/$p" ] || break; sleep 0.05; done
+		[ -e "/proc/$p" ] && { diag "kill_gone: pid $p still there after 10 s"; return 1; }
+	done
+	return 0
+}
 # residue_check: nothing changed since residue_snap (waits briefly for
 # processes that are being torn down).
 residue_check() {

@@ -53,8 +53,8 @@ dwp() {
 	if [ -z "$state" ] || [ "$state" = Z ]; then
 		wait 2>/dev/null; return 1
 	fi
-	kill -KILL "$spid" 2>/dev/null   # an orphan of ours: we are the subreaper
-	sleep 0.2; wait 2>/dev/null
+	kill_gone "$spid"   # an orphan of ours: we are the subreaper
+	wait 2>/dev/null
 	return 0
 }
 t_die_with_parent() {
