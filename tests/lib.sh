@@ -225,12 +225,29 @@ mode_prefix() {
 # run_mode MODE [--] ARGS...: runs the binary under test in MODE with ARGS;
 # stdin is /dev/null unless RUN_STDIN names a file.  Extra fds the caller
 # opened (3>file, 4<file) are inherited.  Sets rc, out, err and LAST_CMD.
+#
+# Every run is bounded: VB_TEST_BOUND seconds (default 120), then SIGTERM to
+# its process group and SIGKILL 5 s later.  A run that hits the bound sets
+# TIMED_OUT; mcase then fails the case, naming what it waited for.
+VB_TEST_BOUND=${VB_TEST_BOUND:-120}
+TIMED_OUT=
+# _bounded CMD...: CMD under the bound; sets TIMED_OUT when it was hit.
+_bounded() {
+	local t0=$SECONDS r
+	timeout -k 5 "$VB_TEST_BOUND" "$@"
+	r=$?
+	if { [ $r = 124 ] || [ $r = 137 ]; } && [ $((SECONDS - t0)) -ge "$VB_TEST_BOUND" ]; then
+		TIMED_OUT=${LAST_CMD:-$*}
+		diag "TIMEOUT: no end after ${VB_TEST_BOUND}s of: $TIMED_OUT"
+	fi
+	return $r
+}
 run_mode() {
 	local mode=$1; shift
 	[ "${1:-}" = -- ] && shift
 	mode_prefix "$mode"
 	LAST_CMD="[$mode] $PROG $*"
-	"${MODE_CMD[@]}" "$@" <"${RUN_STDIN:-/dev/null}" >"$T/io/out" 2>"$T/io/err"
+	_bounded "${MODE_CMD[@]}" "$@" <"${RUN_STDIN:-/dev/null}" >"$T/io/out" 2>"$T/io/err"
 	rc=$?
 	out=$(cat "$T/io/out")
 	err=$(cat "$T/io/err")
@@ -248,7 +265,8 @@ run_mode_tty() {
 	# script(1) runs the command through $SHELL -c, and %q may produce
 	# bash's $'...' quoting: pin the shell to bash (CI has no SHELL, and
 	# dash would read $'...' literally).
-	q=$(printf '%q ' "${MODE_CMD[@]}" "$@")
+	# --foreground: the command stays in the terminal's foreground group.
+	q=$(printf '%q ' timeout --foreground -k 5 "$VB_TEST_BOUND" "${MODE_CMD[@]}" "$@")
 	SHELL=$BASH script -qec "$q" /dev/null </dev/null >"$T/io/out" 2>"$T/io/err"
 	rc=$?
 	out=$(tr -d '\r' <"$T/io/out")
@@ -297,10 +315,13 @@ mcase() {
 			continue
 		fi
 		SKIP_REASON=
-		rc= out= err= LAST_CMD=
+		rc= out= err= LAST_CMD= TIMED_OUT=
 		"$fn" "$m"
 		r=$?
-		if [ $r = 0 ]; then
+		if [ -n "$TIMED_OUT" ]; then
+			not_ok "$desc [$m] (timed out waiting for: $TIMED_OUT)"
+			show_run
+		elif [ $r = 0 ]; then
 			ok "$desc [$m]"
 		elif [ $r = 77 ]; then
 			skip "${SKIP_REASON:-skipped}" "$desc [$m]"
