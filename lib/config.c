@@ -10,6 +10,7 @@
  * anything changed: a refused call leaves the configuration as it was.
  */
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <sys/capability.h>
 
@@ -837,6 +838,54 @@ VB_EXPORT char **vb_strv_free(char **strv)
  * --unshare-user-try apart and tests them before it implies a user
  * namespace for an ordinary user: "strict" and "try" below are those two
  * flags, the implied one is not counted. */
+static bool fd_closed(int fd)
+{
+	return fd >= 0 && fcntl(fd, F_GETFD) < 0 && errno == EBADF;
+}
+
+/* Every fd named on the command line is open, checked before vb opens any
+ * fd of its own: a closed one would otherwise be the number of vb's next
+ * socket or pipe (--seccomp-learn's socketpair, the setup signalfd), and vb
+ * would read or write its own fd.  Each says what its later use would say
+ * (bwrap's words).  The block fds only make a read that bwrap lets fail
+ * silently: a closed one is none. */
+static int check_fds(vb_config *cfg, vb_error *err)
+{
+	static const struct {
+		size_t off;
+		const char *msg;
+	} simple[] = {
+		{ offsetof(vb_config, info_fd), "Write to info_fd" },
+		{ offsetof(vb_config, json_status_fd), "Write to json_status_fd" },
+		{ offsetof(vb_config, userns_fd), "Joining specified user namespace failed" },
+		{ offsetof(vb_config, userns2_fd), "Setting userns2 failed" },
+		{ offsetof(vb_config, pidns_fd), "Setting pidns failed" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(simple); i++)
+		if (fd_closed(*(int *)((char *)cfg + simple[i].off)))
+			return vb_err(err, VB_STAGE_CONFIG, -1, EBADF, "%s", simple[i].msg);
+	for (size_t i = 0; i < cfg->n_seccomp_fds; i++)
+		if (fd_closed(cfg->seccomp_fds[i]))
+			return vb_err(err, VB_STAGE_CONFIG, -1, EBADF, "Can't read seccomp data");
+	for (size_t i = 0; i < cfg->n_ops; i++) {
+		const struct vb_op *op = &cfg->ops[i];
+
+		if (!fd_closed(op->fd))
+			continue;
+		if (op->type == VB_OP_BIND_FD || op->type == VB_OP_RO_BIND_FD)
+			return vb_err(err, VB_STAGE_MOUNT, (int)i, EBADF, "Can't stat fd %d",
+				      op->fd);
+		return vb_err(err, VB_STAGE_MOUNT, (int)i, EBADF, "Can't write data to file %s",
+			      op->dst);
+	}
+	if (fd_closed(cfg->block_fd))
+		cfg->block_fd = -1;
+	if (fd_closed(cfg->userns_block_fd))
+		cfg->userns_block_fd = -1;
+	return sup_check_fds(cfg, err);
+}
+
 VB_EXPORT int vb_config_validate(vb_config *cfg, vb_error *err)
 {
 	bool user_strict, user_try, have_userns;
@@ -889,6 +938,9 @@ VB_EXPORT int vb_config_validate(vb_config *cfg, vb_error *err)
 		return CFG_ERR(err, "Specifying --as-pid-1 requires --unshare-pid");
 	if (cfg->as_pid_1 && cfg->n_lock_files > 0)
 		return CFG_ERR(err, "Specifying --as-pid-1 and --lock-file is not permitted");
+	r = check_fds(cfg, err);
+	if (r < 0)
+		return r;
 	/* What a run needs that follows from the configuration alone, made
 	 * once here: a configuration is read-only while sandboxes run. */
 	r = sec_validate(cfg, err);

@@ -18,6 +18,8 @@
  *   parent, until the exec: learn_wait_exec; after it: learn_spawned
  *   parent, after the end:  learn_exited, sup_exited; then the rollback undoes the rest.
  * Undo steps go on sb->rb as they are created. */
+/* lib/supervise/supervise.c, from vb_config_validate(): --status-fd is open. */
+int sup_check_fds(vb_config *cfg, vb_error *err);
 /* lib/security/bpf.c, from vb_config_validate(): reads bwrap's programs,
  * compiles the policy, finds the Landlock ABI (config-time, once). */
 int sec_validate(vb_config *cfg, vb_error *err);

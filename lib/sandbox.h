@@ -5,6 +5,7 @@
 #ifndef VB_SANDBOX_H
 #define VB_SANDBOX_H
 
+#include <poll.h>
 #include <time.h>
 
 #include "configuration.h"
@@ -64,6 +65,15 @@ struct vb_sandbox {
 	bool forward_signals;
 	bool have_child_sigmask;
 	sigset_t child_sigmask;
+	/* Setup's bounds (vb_sandbox_poll()): vb_run()'s signalfd of the
+	 * caller's terminating signals (-1: none, a library caller), the
+	 * --timeout deadline (CLOCK_MONOTONIC ns from the start, 0: none),
+	 * whether the command runs yet, and what ended setup early. */
+	int setup_sigfd;
+	uint64_t deadline_ns;
+	bool command_runs;
+	int setup_signal;
+	bool setup_timed_out;
 	struct vb_net_state *net; /* lib/net/'s per-sandbox state, or NULL */
 	struct vb_pty_state *pty; /* lib/pty.c's, or NULL */
 	struct vb_cg_state *cg;   /* lib/supervise/cgroup.c's, or NULL */
@@ -80,11 +90,26 @@ struct vb_sandbox {
 void vb_sandbox_warn(struct vb_sandbox *sb, bool log, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Waits as poll(2) does on p[0..n) (n <= 7), bounded by the caller's
+ * signals and the deadline: returns the count of ready fds, -EINTR when a
+ * signal came (before the command runs it is taken and sb->setup_signal
+ * set), -ETIME when the deadline passed (sb->setup_timed_out, idem). */
+int vb_sandbox_poll(struct vb_sandbox *sb, struct pollfd *p, nfds_t n);
+/* Writes all of buf to fd, waiting for room within the same bounds (sb
+ * NULL: plain writes); -EINTR/-ETIME as vb_sandbox_poll(). */
+int vb_sandbox_write(struct vb_sandbox *sb, int fd, const void *buf, size_t len);
+
+/* The error for a wait that failed with r while doing what. */
+int vb_sandbox_cut(struct vb_sandbox *sb, int r, vb_error *err, const char *what);
+
 /* vb_spawn() for vb_run(), which acts for the whole process (lib/wait.c). */
 struct spawn_opts {
 	bool forward_signals;
 	bool have_child_sigmask;
 	sigset_t child_sigmask;
+	int setup_sigfd;         /* vb_run()'s, -1 when none */
+	int *ret_setup_signal;   /* the signal that ended setup, or 0 */
+	bool *ret_setup_timeout; /* --timeout passed during setup */
 };
 int spawn_sandbox(vb_config *cfg, const struct spawn_opts *opts, vb_sandbox **ret, vb_error *err);
 

@@ -919,10 +919,19 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 	(void)close(st->go[1]);
 	st->go[1] = -1;
 
-	/* EOF: the command's exec closed the last copy of the pipe. */
+	/* EOF: the command's exec closed the last copy of the pipe.  The
+	 * child may wait long before that (--block-fd, --userns-block-fd, a
+	 * lock file): the caller's signals and --timeout still hold. */
 	r = learn_wait_exec(sb, st->err[0], err);
 	if (r < 0)
 		return r;
+	{
+		struct pollfd p = { .fd = st->err[0], .events = POLLIN };
+
+		r = vb_sandbox_poll(sb, &p, 1);
+		if (r < 0)
+			return vb_sandbox_cut(sb, r, err, "waiting for the sandbox to start");
+	}
 	do
 		n = read(st->err[0], &ce, sizeof(ce));
 	while (n < 0 && errno == EINTR);
@@ -933,6 +942,7 @@ static int spawn_start(struct vb_sandbox *sb, struct spawn_state *st, vb_error *
 		return vb_err(err, VB_STAGE_EXEC, -1, EPIPE, "Can't read from child");
 	}
 	receive_report(sb, st->rep[0]);
+	sb->command_runs = true;
 	r = learn_spawned(sb, err);
 	if (r < 0)
 		return r;
@@ -998,16 +1008,22 @@ int spawn_sandbox(vb_config *cfg, const struct spawn_opts *opts, vb_sandbox **re
 	sb->cfg = cfg;
 	sb->pidfd = -1;
 	sb->cgroup_fd = -1;
+	sb->setup_sigfd = -1;
 	if (opts) {
 		sb->forward_signals = opts->forward_signals;
 		sb->have_child_sigmask = opts->have_child_sigmask;
 		sb->child_sigmask = opts->child_sigmask;
+		sb->setup_sigfd = opts->setup_sigfd;
 	}
 	(void)clock_gettime(CLOCK_MONOTONIC, &sb->start);
 
 	r = spawn_start(sb, st, err);
 	spawn_state_free(st);
 	if (r < 0) {
+		if (opts && opts->ret_setup_signal)
+			*opts->ret_setup_signal = sb->setup_signal;
+		if (opts && opts->ret_setup_timeout)
+			*opts->ret_setup_timeout = sb->setup_timed_out;
 		sup_setup_failed(sb, err);
 		vb_rollback_unwind(&sb->rb);
 		if (sb->cgroup_fd >= 0)

@@ -45,18 +45,18 @@ int status_write_info(struct vb_sandbox *sb, vb_error *err)
 	snprintf(line + ll, sizeof(line) - (size_t)ll, " }\n");
 
 	if (cfg->info_fd >= 0) {
-		r = vb_write_all(cfg->info_fd, pretty, strlen(pretty));
+		r = vb_sandbox_write(sb, cfg->info_fd, pretty, strlen(pretty));
 		/* Closed as bwrap does, so a reader sees EOF while the
 		 * sandbox runs: the fd is the configuration's (voidbox.h). */
 		(void)close(cfg->info_fd);
 		cfg->info_fd = -1;
 		if (r < 0)
-			return vb_err(err, VB_STAGE_PREPARE, -1, -r, "Write to info_fd");
+			return vb_sandbox_cut(sb, r, err, "Write to info_fd");
 	}
 	if (cfg->json_status_fd >= 0) {
-		r = vb_write_all(cfg->json_status_fd, line, strlen(line));
+		r = vb_sandbox_write(sb, cfg->json_status_fd, line, strlen(line));
 		if (r < 0)
-			return vb_err(err, VB_STAGE_PREPARE, -1, -r, "Write to json_status_fd");
+			return vb_sandbox_cut(sb, r, err, "Write to json_status_fd");
 	}
 	return 0;
 }
@@ -68,5 +68,5 @@ void status_write_exit(struct vb_sandbox *sb, int exit_code)
 	if (sb->cfg->json_status_fd < 0)
 		return;
 	snprintf(line, sizeof(line), "{ \"exit-code\": %i }\n", exit_code);
-	(void)vb_write_all(sb->cfg->json_status_fd, line, strlen(line));
+	(void)vb_sandbox_write(sb, sb->cfg->json_status_fd, line, strlen(line));
 }

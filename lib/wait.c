@@ -267,9 +267,14 @@ VB_EXPORT int vb_sandbox_wait(vb_sandbox *sb, vb_exit *ret, vb_error *err)
 VB_EXPORT int vb_run(vb_config *cfg, int *ret_status, vb_error *err)
 {
 	vb_sandbox *sb = NULL;
-	struct spawn_opts opts = { .forward_signals = true };
+	int setup_signal = 0;
+	bool setup_timeout = false;
+	struct spawn_opts opts = { .forward_signals = true,
+				   .setup_sigfd = -1,
+				   .ret_setup_signal = &setup_signal,
+				   .ret_setup_timeout = &setup_timeout };
 	vb_exit ex = { 0 };
-	sigset_t mask, old;
+	sigset_t mask, old, term;
 	bool blocked;
 	int r;
 
@@ -291,12 +296,27 @@ VB_EXPORT int vb_run(vb_config *cfg, int *ret_status, vb_error *err)
 		/* The sandbox starts with the caller's mask, not this one. */
 		opts.child_sigmask = old;
 		opts.have_child_sigmask = true;
+		/* Those of them that end a process (not SIGCONT, SIGWINCH,
+		 * SIGURG) end setup too, wherever it waits: the engine polls
+		 * this with what it waits for (vb_sandbox_poll()). */
+		sigemptyset(&term);
+		for (size_t i = 0; i < ARRAY_SIZE(outer_forwarded); i++)
+			if (outer_forwarded[i] != SIGCONT && outer_forwarded[i] != SIGWINCH &&
+			    outer_forwarded[i] != SIGURG)
+				sigaddset(&term, outer_forwarded[i]);
+		opts.setup_sigfd = signalfd(-1, &term, SFD_CLOEXEC | SFD_NONBLOCK);
 	}
 	r = spawn_sandbox(cfg, &opts, &sb, err);
 	if (r == 0) {
 		r = vb_sandbox_wait(sb, &ex, err);
 		sb = vb_sandbox_free(sb);
+	} else if (setup_signal || setup_timeout) {
+		/* What was made is gone; end as the signal or timeout(1) would. */
+		ex.status = setup_signal ? 128 + setup_signal : 124;
+		r = 0;
 	}
+	if (opts.setup_sigfd >= 0)
+		(void)close(opts.setup_sigfd);
 	if (blocked) {
 		struct timespec zero = { 0, 0 };
 

@@ -213,6 +213,35 @@ t_learn_sigkill() {
 }
 mcase "vb killed with SIGKILL: no FILE, no temp file, no process left" t_learn_sigkill
 
+# A closed fd named on the command line is refused before vb opens an fd of
+# its own: it would otherwise be the number of --seccomp-learn's socketpair
+# (or vb's next pipe), and vb would wait on its own socket for ever.  Each
+# says "Bad file descriptor" at once, and nothing is created or left.  fd 4
+# and 5 are closed here.
+t_learn_closed_fd() {
+	local m=$1 d a r=0
+	d=$(mkw "closedfd-$m")
+	printf -- '--seccomp\0004\000' >"$d/args"
+	for a in "--args 4 --seccomp 4" "--seccomp 4" "--add-seccomp-fd 4" "--file 4 /tmp/f" \
+		"--bind-data 5 /tmp/f" "--ro-bind-data 5 /tmp/f" "--bind-fd 4 /tmp" \
+		"--info-fd 4" "--json-status-fd 4" "--status-fd 5"; do
+		residue_snap
+		if [ "${a%% *}" = --args ]; then
+			# The --args file is fd 4; what it holds names fd 4 again, closed by then.
+			# shellcheck disable=SC2086
+			run_mode "$m" -- --args 4 "${LSB[@]}" --seccomp-learn "$d/p" true 4<"$d/args"
+		else
+			# shellcheck disable=SC2086
+			run_mode "$m" -- "${LSB[@]}" --seccomp-learn "$d/p" $a true 4<&- 5<&-
+		fi
+		{ [ "$rc" = 1 ] && [[ $err == "$PROG: "*": Bad file descriptor" ]] &&
+			[ "$(printf '%s\n' "$err" | wc -l)" = 1 ] && only_files "$d" args && residue_check; } ||
+			{ diag "$a: status $rc, stderr: $err"; r=1; }
+	done
+	return $r
+}
+mcase "a closed fd on the command line with --seccomp-learn: Bad file descriptor, nothing left" t_learn_closed_fd
+
 t_learn_sigterm() {
 	local m=$1 d
 	d=$(mkw "term-$m")

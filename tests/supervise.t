@@ -161,10 +161,8 @@ t_leftover_tree() {
 	w=$(mkw left-$1) c=$(mkw left-ctl-$1)
 	as_mode_user "$1" sh -c "$LEFT" "$c" >/dev/null
 	[ "$(alive_of "$c")" = 3 ] || { diag "control: the leftovers did not outlive a plain sh"; return 1; }
-	kill -KILL $(cat "$c"/a "$c"/b "$c"/c) 2>/dev/null
-	# Gone (reaped by this shell, their subreaper) before the snapshot, or
-	# the residue check sees them go.
-	for _ in $(seq 100); do [ "$(alive_of "$c")" = 0 ] && break; sleep 0.1; done
+	# shellcheck disable=SC2046
+	kill_gone $(cat "$c"/a "$c"/b "$c"/c) || return 1
 	residue_snap
 	run_mode "$1" -- "${SBP[@]}" --bind "$w" /w sh -c "$LEFT" /w
 	expect_ok running || return 1
@@ -376,6 +374,86 @@ t_kill_after() {
 	residue_check
 }
 mcase "--kill-after: a command that ignores the signal is killed (137)" t_kill_after
+
+# ---- signals and --timeout during setup ------------------------------------------
+# vb waits during setup on --block-fd, or on a --info-fd, --json-status-fd
+# or --status-fd pipe nobody reads: a signal to vb ends it there all the
+# same (128+N), and --timeout, counted from the start, holds (124); nothing
+# is left, cgroups included.  Whenever the signal lands, that is the
+# outcome, so the case does not depend on when it is sent.  holdfd.py
+# full|block FD PIDFILE CMD...: runs CMD with FD a pipe already full (its
+# read end kept open, never read) or a pipe's read end whose writer never
+# writes, and writes CMD's pid to PIDFILE.
+cat >"$T/holdfd.py" <<'PY'
+import fcntl, os, signal, subprocess, sys
+how, fd, pidfile, cmd = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+r, w = os.pipe()
+# Out of FD's way: dup2 onto FD must not close the other end.
+r, w = fcntl.fcntl(r, fcntl.F_DUPFD_CLOEXEC, 100), fcntl.fcntl(w, fcntl.F_DUPFD_CLOEXEC, 100)
+if how == "full":
+    fl = fcntl.fcntl(w, fcntl.F_GETFL)
+    fcntl.fcntl(w, fcntl.F_SETFL, fl | os.O_NONBLOCK)
+    try:
+        while True:
+            os.write(w, b"x" * 4096)
+    except BlockingIOError:
+        pass
+    fcntl.fcntl(w, fcntl.F_SETFL, fl)
+mine = w if how == "full" else r
+if mine != fd:
+    os.dup2(mine, fd)
+    os.close(mine)
+# A background job of a shell starts with SIGINT ignored: not the command.
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+p = subprocess.Popen(cmd, pass_fds=[fd])
+with open(pidfile, "w") as f:
+    f.write("%d\n" % p.pid)
+rc = p.wait()
+sys.exit(rc if rc >= 0 else 128 - rc)
+PY
+chmod 755 "$T/holdfd.py"
+# setup_wait_case MODE HOW SIG: HOW is block-fd, info-fd, json-status-fd or
+# status-fd; SIG a signal name, or "timeout" for --timeout 1.
+setup_wait_case() {
+	local mode=$1 how=$2 sig=$3 pid i vbp extra=() want kind=full
+	need_cg || return 77
+	mode_prefix "$mode"
+	residue_snap
+	rm -f "$T/io/vbpid"
+	[ "$sig" = timeout ] && extra=(--timeout 1)
+	[ "$how" = block-fd ] && kind=block
+	local args=("${SBP[@]}" --cgroup-parent "$(cg_parent "$mode")" --memory 64M --pids-max 50
+		"${extra[@]}" "--$how" 5 true)
+	LAST_CMD="[$mode] $PROG ${args[*]} ($sig)"
+	timeout -s KILL 30 "$PY" "$T/holdfd.py" $kind 5 "$T/io/vbpid" "${MODE_CMD[@]}" "${args[@]}" \
+		</dev/null >"$T/io/out" 2>"$T/io/err" &
+	pid=$!
+	for i in $(seq 200); do [ -s "$T/io/vbpid" ] && break; sleep 0.05; done
+	vbp=$(cat "$T/io/vbpid")
+	if [ "$sig" != timeout ]; then
+		# As far as vb's child (setup under way), then the signal.
+		for i in $(seq 200); do [ -n "$(pgrep -P "$vbp" 2>/dev/null)" ] && break; sleep 0.05; done
+		kill -s "$sig" "$vbp"
+		want=$((128 + $(kill -l "$sig")))
+	else
+		want=124
+	fi
+	wait $pid
+	rc=$?
+	out=$(cat "$T/io/out") err=$(cat "$T/io/err")
+	[ "$rc" = 137 ] && diag "vb did not end: killed by the test's 30 s bound"
+	expect_rc "$want" && residue_check && cg_check
+}
+for how in block-fd info-fd json-status-fd status-fd; do
+	for sig in TERM timeout; do
+		eval "t_setup_${how//-/_}_$sig() { setup_wait_case \"\$1\" $how $sig; }"
+		mcase "vb waiting on --$how during setup: $sig ends it, nothing left" "t_setup_${how//-/_}_$sig"
+	done
+done
+t_setup_hup() { setup_wait_case "$1" block-fd HUP; }
+t_setup_int() { setup_wait_case "$1" status-fd INT; }
+mcase "vb waiting on --block-fd during setup: HUP ends it (129), nothing left" t_setup_hup
+mcase "vb waiting on a full --status-fd pipe: INT ends it (130), nothing left" t_setup_int
 
 t_no_timeout() {
 	run_mode "$1" -- "${SBP[@]}" --timeout 30 sh -c 'exit 9'

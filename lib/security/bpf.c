@@ -499,6 +499,9 @@ int sec_validate(vb_config *cfg, vb_error *err)
 	sec = sec_get(cfg);
 	if (!sec)
 		return vb_err(err, VB_STAGE_SECCOMP, -1, ENOMEM, "Out of memory");
+	r = learn_validate(cfg, err);
+	if (r < 0)
+		return r;
 	if (asked && vb_fault("sec-read") < 0)
 		return vb_err(err, VB_STAGE_SECCOMP, -1, EIO, "Can't read seccomp data");
 	if (sec->n_progs == 0 && cfg->n_seccomp_fds > 0) {

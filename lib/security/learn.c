@@ -127,7 +127,7 @@ static int seccomp_learn(vb_config *cfg, const char *path, vb_error *err)
 	char dir[PATH_MAX];
 	struct stat st;
 	struct fs_ids ids;
-	int r, fd, e;
+	int r, e;
 
 	r = sec_begin(cfg, !!path, err, &sec);
 	if (r < 0)
@@ -150,12 +150,45 @@ static int seccomp_learn(vb_config *cfg, const char *path, vb_error *err)
 	else
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
 
+	/* Checked now, as the caller; opened (pinned) by learn_validate(). */
+	ids = as_caller();
+	e = stat(dir, &st) < 0 ? errno : !S_ISDIR(st.st_mode) ? ENOTDIR : 0;
+	if (!e && lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		e = EISDIR;
+	as_before(ids);
+	if (e)
+		return vb_err(err, VB_STAGE_CONFIG, -1, e, "Can't create seccomp-learn file %s",
+			      path);
+
+	free(sec->learn_path);
+	free(sec->learn_dir);
+	sec->learn_dir = strdup(dir);
+	if (sec->learn_dirfd >= 0)
+		(void)close(sec->learn_dirfd);
+	sec->learn_dirfd = -1;
+	sec->learn_path = strdup(path);
+	if (!sec->learn_path || !sec->learn_dir)
+		return vb_err(err, VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory");
+	snprintf(sec->learn_name, sizeof(sec->learn_name), "%s", base);
+	return 0;
+}
+
+int learn_validate(vb_config *cfg, vb_error *err)
+{
+	struct vb_sec_config *sec = cfg->sec;
+	struct fs_ids ids;
+	struct stat st;
+	int fd, e;
+
+	if (!sec || !sec->learn_path || sec->learn_dirfd >= 0)
+		return 0;
 	/* The directory is pinned now, as the caller: the file is made in
 	 * it at the end, whatever happens to the path meanwhile. */
 	ids = as_caller();
-	fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	fd = open(sec->learn_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	e = errno;
-	if (fd >= 0 && fstatat(fd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+	if (fd >= 0 && fstatat(fd, sec->learn_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISDIR(st.st_mode)) {
 		(void)close(fd);
 		fd = -1;
 		e = EISDIR;
@@ -163,16 +196,8 @@ static int seccomp_learn(vb_config *cfg, const char *path, vb_error *err)
 	as_before(ids);
 	if (fd < 0)
 		return vb_err(err, VB_STAGE_CONFIG, -1, e, "Can't create seccomp-learn file %s",
-			      path);
-
-	free(sec->learn_path);
-	if (sec->learn_dirfd >= 0)
-		(void)close(sec->learn_dirfd);
+			      sec->learn_path);
 	sec->learn_dirfd = fd;
-	sec->learn_path = strdup(path);
-	if (!sec->learn_path)
-		return vb_err(err, VB_STAGE_CONFIG, -1, ENOMEM, "Out of memory");
-	snprintf(sec->learn_name, sizeof(sec->learn_name), "%s", base);
 	return 0;
 }
 
@@ -609,11 +634,11 @@ int learn_wait_exec(struct vb_sandbox *sb, int exec_fd, vb_error *err)
 			{ .fd = exec_fd, .events = POLLIN },
 		};
 
-		if (poll(p, 3, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return vb_err(err, VB_STAGE_EXEC, -1, errno, "poll");
-		}
+		/* The child may wait here for long (--block-fd): the
+		 * caller's signals and --timeout still hold. */
+		r = vb_sandbox_poll(sb, p, 3);
+		if (r < 0)
+			return vb_sandbox_cut(sb, r, err, "waiting for the sandbox to start");
 		if (p[0].revents && (r = learn_receive(l)) < 0)
 			return vb_err(err, VB_STAGE_EXEC, -1, -r,
 				      "Can't receive the seccomp listener");

@@ -730,5 +730,6 @@ void sec_config_free(struct vb_sec_config *sec)
 	if (sec->learn_dirfd >= 0)
 		(void)close(sec->learn_dirfd);
 	free(sec->learn_path);
+	free(sec->learn_dir);
 	free(sec);
 }

@@ -60,6 +60,7 @@ struct vb_sec_config {
 	/* --seccomp-learn FILE (lib/seccomp-learn.c): FILE's directory,
 	 * opened with the caller's rights, and FILE's name in it. */
 	char *learn_path;
+	char *learn_dir; /* opened by learn_validate() into learn_dirfd */
 	int learn_dirfd;
 	char learn_name[256];
 };
@@ -100,6 +101,10 @@ void sec_free_progs(struct vb_sec_config *sec);
 /* security/learn.c: sec_apply_child() loads the learning filter; the
  * engine calls the others (see lib/hooks.h). */
 int learn_apply_child(struct vb_sandbox *sb, vb_error *err);
+/* From sec_validate(): pins FILE's directory (after every fd named on the
+ * command line was checked, so that this fd cannot take a closed one's
+ * number). */
+int learn_validate(vb_config *cfg, vb_error *err);
 
 /* security/landlock.c */
 int ll_abi(void);

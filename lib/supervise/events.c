@@ -5,6 +5,7 @@
  * The schema is in man/vb-events.7.
  */
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <time.h>
@@ -151,12 +152,20 @@ void j_elem_str(struct jbuf *j, const char *value)
 /* One write(); SIGPIPE is blocked around it and a pending one taken back,
  * so a reader that went away costs neither the process nor the caller's
  * signal disposition. */
-static int write_line(int fd, const char *buf, size_t len)
+static int write_line(struct vb_sandbox *sb, int fd, const char *buf, size_t len)
 {
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
 	sigset_t pipe_set, old, pending;
 	bool was_pending;
 	ssize_t n;
 	int e = 0;
+
+	/* A reader that does not read (a full pipe) holds vb only as long as
+	 * the caller's signals and --timeout allow. */
+	e = vb_sandbox_poll(sb, &p, 1);
+	if (e < 0)
+		return e;
+	e = 0;
 
 	sigemptyset(&pipe_set);
 	sigaddset(&pipe_set, SIGPIPE);
@@ -183,7 +192,8 @@ static int write_line(int fd, const char *buf, size_t len)
 
 void sup_emit(struct vb_sandbox *sb, struct jbuf *j, const char *event)
 {
-	struct vb_sup_config *sup = sb->cfg->sup;
+	vb_config *cfg = sb->cfg;
+	struct vb_sup_config *sup = cfg->sup;
 	struct vb_sup_state *s = sb->sup;
 	int r;
 
@@ -200,8 +210,13 @@ void sup_emit(struct vb_sandbox *sb, struct jbuf *j, const char *event)
 	if (sup->status_fd < 0 || (s && s->status_broken))
 		return;
 	j->buf[j->len++] = '\n';
-	r = write_line(sup->status_fd, j->buf, j->len);
+	r = write_line(sb, sup->status_fd, j->buf, j->len);
 	j->buf[--j->len] = '\0';
+	if (r == -EINTR || r == -ETIME) {
+		/* Cut short by a signal or --timeout: this event is lost,
+		 * the stream goes on (the reader sees whole lines only). */
+		return;
+	}
 	if (r < 0) {
 		if (s)
 			s->status_broken = true;

@@ -261,6 +261,14 @@ void sup_after_clone(struct vb_sandbox *sb)
 	}
 }
 
+static int arm_at(int fd, uint64_t ns)
+{
+	struct itimerspec its = { .it_value = { .tv_sec = (time_t)(ns / 1000000000u),
+						.tv_nsec = (long)(ns % 1000000000u) } };
+
+	return timerfd_settime(fd, TFD_TIMER_ABSTIME, &its, NULL) < 0 ? -errno : 0;
+}
+
 static void kill_everything(struct vb_sandbox *sb)
 {
 	(void)vb_sandbox_kill(sb, SIGKILL);
@@ -339,6 +347,17 @@ static int on_oom(struct vb_sandbox *sb, struct vb_waiter *w, short revents)
 
 /* ---- hooks ---------------------------------------------------------------- */
 
+int sup_check_fds(vb_config *cfg, vb_error *err)
+{
+	struct vb_sup_config *sup = cfg->sup;
+
+	/* No sandbox yet, so no event either. */
+	if (sup && sup->status_fd >= 0 && fcntl(sup->status_fd, F_GETFD) < 0)
+		return vb_err(err, VB_STAGE_CONFIG, -1, errno, "Invalid --status-fd %d",
+			      sup->status_fd);
+	return 0;
+}
+
 int sup_prepare(struct vb_sandbox *sb, vb_error *err)
 {
 	struct vb_sup_config *sup = sb->cfg->sup;
@@ -379,7 +398,11 @@ int sup_prepare(struct vb_sandbox *sb, vb_error *err)
 		if (sup_needs_pidns(sb->cfg) &&
 		    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, s->life) < 0)
 			return vb_err(err, VB_STAGE_PREPARE, -1, errno, "socketpair()");
-		r = arm(s->timer_fd, sup->timeout_usec);
+		/* From the start, setup included: setup's waits end at the
+		 * same deadline (vb_sandbox_poll()). */
+		sb->deadline_ns = (uint64_t)sb->start.tv_sec * 1000000000u +
+				  (uint64_t)sb->start.tv_nsec + sup->timeout_usec * 1000u;
+		r = arm_at(s->timer_fd, sb->deadline_ns);
 		if (r == 0)
 			r = vb_sandbox_add_waiter(sb, s->timer_fd, POLLIN, on_timer, NULL);
 		if (r < 0)
@@ -572,6 +595,7 @@ void sup_setup_failed(struct vb_sandbox *sb, const vb_error *err)
 	struct vb_sup_state *s = sb->sup;
 	struct jbuf j;
 	uint64_t start;
+	int status;
 
 	if (!sb->cfg->sup || (s && s->exited_sent))
 		return;
@@ -594,8 +618,10 @@ void sup_setup_failed(struct vb_sandbox *sb, const vb_error *err)
 	sup_emit(sb, &j, "setup_failed");
 	j_begin(&j, "exited");
 	j_str(&j, "reason", "setup-failed");
-	j_int(&j, "exit_code", 1);
-	j_int(&j, "status", 1);
+	/* vb_run()'s status: 128+N for a signal, 124 for --timeout. */
+	status = sb->setup_signal ? 128 + sb->setup_signal : sb->setup_timed_out ? 124 : 1;
+	j_int(&j, "exit_code", status);
+	j_int(&j, "status", status);
 	start = (uint64_t)sb->start.tv_sec * 1000000000u + (uint64_t)sb->start.tv_nsec;
 	j_uint(&j, "wall_us", (sup_now_ns() - start) / 1000);
 	sup_emit(sb, &j, "exited");
