@@ -63,6 +63,12 @@ int vb_write_all(int fd, const void *buf, size_t len);
 int vb_read_fd(int fd, char **ret_buf, size_t *ret_len);
 /* Writes a string to a file (path relative to dirfd), O_CLOEXEC. */
 int vb_write_file_at(int dirfd, const char *path, const char *data);
+/* Field 22 of /proc/PID/stat (start time, clock ticks after boot): with the
+ * pid, who a process is (a recycled pid starts later).  0 when the process
+ * is gone, exiting (PF_EXITING: killed, still tearing down), or only a
+ * zombie (it runs nothing and holds nothing, but stays in /proc until its
+ * parent reaps it, which a subreaper may do late). */
+unsigned long long vb_proc_start_time(pid_t pid);
 /* strdup() of at most VB_MAX_STRING (a path: VB_MAX_PATH) bytes; NULL
  * beyond, or on ENOMEM. */
 char *vb_strdup_checked(const char *s);

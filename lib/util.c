@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/fsuid.h>
 
 #include "base.h"
@@ -143,4 +144,43 @@ size_t vb_utf8_len(const char *s)
 		if (p[i] < 0x80 || p[i] > 0xbf)
 			return 0;
 	return n;
+}
+
+unsigned long long vb_proc_start_time(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start = 0;
+	int fd;
+	ssize_t n;
+
+	if (pid <= 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* The command name may hold spaces and parentheses: skip to the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p)
+		return 0;
+	/* p is now at the space before field 3 (state); walk to field 22. */
+	p++;
+	if (p[0] == ' ' && (p[1] == 'Z' || p[1] == 'X' || p[1] == 'x'))
+		return 0;
+	for (int field = 3; field < 22 && p; field++) {
+		p = strchr(p + 1, ' ');
+		/* Field 9, the kernel's flags: PF_EXITING (0x4) is a process
+		 * past the point of no return (killed, tearing down its
+		 * namespaces), gone for every purpose of an owner. */
+		if (p && field + 1 == 9 && (strtoul(p + 1, NULL, 10) & 0x4))
+			return 0;
+	}
+	if (p)
+		start = strtoull(p + 1, NULL, 10);
+	return start;
 }

@@ -204,7 +204,7 @@ want = {"memory": ["67108864"], "pids": ["33"], "cpu": ["50000"], "blkio": ["500
 ok = len(lines) == 9
 for i in range(0, 8, 2):
     c, d = lines[i].split(" ", 1)
-    ok = ok and re.fullmatch(re.escape(p) + r"/vb-[0-9]+-[0-9]+", d) and lines[i + 1] in want[c]
+    ok = ok and re.fullmatch(re.escape(p) + r"/vb-[0-9]+-[0-9]+-[0-9]+", d) and lines[i + 1] in want[c]
 sys.exit(0 if ok else 1)' "$p" || { diag "expected each controller's cgroup beneath $p with its limit"; return 1; }
 	cg_check
 }
@@ -277,7 +277,7 @@ t_unappliable() {
 	residue_snap
 	run_mode "$1" -- "${SBP[@]}" --cgroup-parent "$(cg_parent "$1")" --pids-max 99999999 true
 	expect_rc 1 && expect_out "" || return 1
-	like_one_line "$err" "^$PROG: --pids-max: can't write \"99999999\" to /sys/fs/cgroup/.*/vb-[0-9]+-[0-9]+/pids.max: Invalid argument\$" &&
+	like_one_line "$err" "^$PROG: --pids-max: can't write \"99999999\" to /sys/fs/cgroup/.*/vb-[0-9]+-[0-9]+-[0-9]+/pids.max: Invalid argument\$" &&
 		residue_check && cg_check
 }
 mcase "a limit the kernel refuses: one-line error naming the file, nothing left" t_unappliable
@@ -288,7 +288,7 @@ t_no_delegation() {
 	residue_snap
 	run_mode "$1" -- "${SBP[@]}" --memory 64M true
 	expect_rc 1 && expect_out "" || return 1
-	like_one_line "$err" "^$PROG: Can't create cgroup /sys/fs/cgroup/.*/vb-[0-9]+-0: Permission denied$" || return 1
+	like_one_line "$err" "^$PROG: Can't create cgroup /sys/fs/cgroup/.*/vb-[0-9]+-[0-9]+-0: Permission denied$" || return 1
 	residue_check
 }
 mcase "--memory without a delegated cgroup: one-line error, nothing left" t_no_delegation user setuid
@@ -454,6 +454,83 @@ t_setup_hup() { setup_wait_case "$1" block-fd HUP; }
 t_setup_int() { setup_wait_case "$1" status-fd INT; }
 mcase "vb waiting on --block-fd during setup: HUP ends it (129), nothing left" t_setup_hup
 mcase "vb waiting on a full --status-fd pipe: INT ends it (130), nothing left" t_setup_int
+
+# ---- cgroups a killed vb left --------------------------------------------------
+# A vb killed with SIGKILL cannot remove its cgroups; the next start beneath
+# the same parent removes those whose vb is gone (dead, a zombie, or a
+# recycled pid: the start time in the name differs), and only those: a live
+# vb's, and directories not named by vb's scheme, stay.
+start_of() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $20 }'; }
+t_cg_sweep() {
+	local m=$1 d dead zparent zpid i n stale=() keep=()
+	need_cg || return 77
+	sh -c 'exit 0' & dead=$!
+	wait $dead
+	"$PY" -c 'import os, time
+if os.fork() == 0: os._exit(0)
+time.sleep(60)' &
+	zparent=$!
+	for i in $(seq 200); do
+		zpid=$(cat /proc/$zparent/task/$zparent/children 2>/dev/null | awk '{ print $1 }')
+		[ -n "$zpid" ] && [ "$(awk '{ print $3 }' /proc/$zpid/stat 2>/dev/null)" = Z ] && break
+		sleep 0.05
+	done
+	# The hierarchies this run uses: cgroup2, and v1's memory and pids.
+	local used mnt
+	used=" $(v1_mount memory) $(v1_mount pids) $(cg_mounts | awk '$1 == "cgroup2" { print $2 }') "
+	for d in "${CG_DIRS[@]}"; do
+		case $d in */"$(basename "$(cg_parent "$m")")") ;; *) continue ;; esac
+		mnt=${d%"$CG_BASE"/*}
+		[[ $used == *" $mnt "* ]] || continue
+		stale+=("$d/vb-$dead-1-0" "$d/vb-$dead-7" "$d/vb-$dead-1-leaf"
+			"$d/vb-$zpid-$(start_of "$zpid")-0" "$d/vb-$$-$(($(start_of $$) + 1))-0")
+		keep+=("$d/vb-$$-$(start_of $$)-0" "$d/vbx-$dead-1-0" "$d/vb-$dead-1-x")
+	done
+	for d in "${stale[@]}" "${keep[@]}"; do
+		mkdir "$d" || return 1
+		[ "$m" = root ] || chown "$TUID:$TGID" "$d"
+	done
+	run_mode "$m" -- "${SBP[@]}" --cgroup-parent "$(cg_parent "$m")" --memory 64M --pids-max 50 true
+	kill $zparent
+	wait $zparent 2>/dev/null
+	n=0
+	for d in "${stale[@]}"; do [ -d "$d" ] && { diag "kept: $d"; n=1; rmdir "$d"; }; done
+	for d in "${keep[@]}"; do [ -d "$d" ] || { diag "removed: $d"; n=1; }; rmdir "$d" 2>/dev/null; done
+	expect_ok && [ $n = 0 ] && cg_check
+}
+mcase "the next start removes the cgroups of a vb that is gone, and only those" t_cg_sweep
+
+# The real thing: vb killed with SIGKILL during setup (waiting on
+# --block-fd, its cgroups made): its child goes with it (--die-with-parent),
+# its cgroups stay (nothing could remove them), and the next start removes
+# them.
+t_cg_kill9() {
+	local m=$1 pid vbp child i
+	need_cg || return 77
+	mode_prefix "$m"
+	residue_snap
+	rm -f "$T/io/vbpid"
+	local args=("${SBP[@]}" --die-with-parent --cgroup-parent "$(cg_parent "$m")" --memory 64M
+		--pids-max 50)
+	LAST_CMD="[$m] $PROG ${args[*]} --block-fd 5 true (SIGKILL)"
+	timeout -s KILL 30 "$PY" "$T/holdfd.py" block 5 "$T/io/vbpid" "${MODE_CMD[@]}" "${args[@]}" \
+		--block-fd 5 true </dev/null >"$T/io/out" 2>"$T/io/err" &
+	pid=$!
+	for i in $(seq 200); do [ -s "$T/io/vbpid" ] && break; sleep 0.05; done
+	vbp=$(cat "$T/io/vbpid")
+	for i in $(seq 200); do child=$(pgrep -P "$vbp" 2>/dev/null) && [ -n "$child" ] && break; sleep 0.05; done
+	[ -n "$(cg_left)" ] || { diag "no cgroup made before the kill"; kill -KILL "$vbp"; wait $pid; return 1; }
+	kill -KILL "$vbp"
+	wait $pid
+	rc=$?
+	# The child dies with vb (--die-with-parent).
+	for i in $(seq 200); do [ -e "/proc/$child" ] || break; sleep 0.05; done
+	[ -e "/proc/$child" ] && { diag "vb's child $child outlived it"; return 1; }
+	[ -n "$(cg_left)" ] || { diag "control: the killed vb left no cgroup"; return 1; }
+	run_mode "$m" -- "${SBP[@]}" --cgroup-parent "$(cg_parent "$m")" --memory 64M --pids-max 50 true
+	expect_ok && cg_check && residue_check
+}
+mcase "vb killed with SIGKILL during setup: the next start removes its cgroups" t_cg_kill9
 
 t_no_timeout() {
 	run_mode "$1" -- "${SBP[@]}" --timeout 30 sh -c 'exit 9'

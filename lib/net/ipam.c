@@ -100,46 +100,9 @@ struct in6_addr ipam_gateway6(struct in6_addr net)
 
 #define OWNER_LEN 64 /* "%10d %20llu %10d %20llu\n" */
 
-/* Field 22 of /proc/PID/stat, 0 when the process is gone.  A zombie (or a
- * process being reaped) is gone too: it runs nothing and holds nothing, but
- * stays in /proc, with its start time, until its parent reaps it, which a
- * subreaper or a busy shell may do long after the next start looks. */
-static unsigned long long proc_start_time(pid_t pid)
-{
-	char path[64], buf[1024], *p;
-	unsigned long long start = 0;
-	int fd;
-	ssize_t n;
-
-	if (pid <= 0)
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	(void)close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	/* The command name may hold spaces and parentheses: skip to the last ')'. */
-	p = strrchr(buf, ')');
-	if (!p)
-		return 0;
-	/* p is now at the space before field 3 (state); walk to field 22. */
-	p++;
-	if (p[0] == ' ' && (p[1] == 'Z' || p[1] == 'X' || p[1] == 'x'))
-		return 0;
-	for (int field = 3; field < 22 && p; field++)
-		p = strchr(p + 1, ' ');
-	if (p)
-		start = strtoull(p + 1, NULL, 10);
-	return start;
-}
-
 static bool owner_alive(pid_t pid, unsigned long long start)
 {
-	return pid > 0 && start != 0 && proc_start_time(pid) == start;
+	return pid > 0 && start != 0 && vb_proc_start_time(pid) == start;
 }
 
 static unsigned long long self_start_time(void)
@@ -149,7 +112,7 @@ static unsigned long long self_start_time(void)
 
 	if (pid != getpid()) { /* forked since: not ours */
 		pid = getpid();
-		t = proc_start_time(pid);
+		t = vb_proc_start_time(pid);
 	}
 	return t;
 }
@@ -309,7 +272,7 @@ static int write_owner(int fd, pid_t sandbox_pid)
 	char buf[OWNER_LEN + 1];
 	int n = snprintf(buf, sizeof(buf), "%10d %20llu %10d %20llu\n", (int)getpid(),
 			 self_start_time(), (int)sandbox_pid,
-			 sandbox_pid > 0 ? proc_start_time(sandbox_pid) : 0ULL);
+			 sandbox_pid > 0 ? vb_proc_start_time(sandbox_pid) : 0ULL);
 
 	/* In place, same length: a sweep may read the file at any time
 	 * (ipam_set_owner runs without the lock) and sees either text, whose

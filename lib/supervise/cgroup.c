@@ -498,6 +498,88 @@ const char *cg_v2_path(const struct vb_sandbox *sb)
 
 static unsigned name_counter;
 
+/* This process's start time, for the names (see sweep_stale()). */
+static unsigned long long self_start(void)
+{
+	static unsigned long long t;
+	static pid_t pid;
+
+	if (pid != getpid()) {
+		pid = getpid();
+		t = vb_proc_start_time(pid);
+	}
+	return t;
+}
+
+/* Whether name is one of vb's, "vb-PID-START-N" or "vb-PID-START-leaf"
+ * (or, from before the start time was in the name, "vb-PID-N" and
+ * "vb-PID-leaf"), whose vb is gone: dead, a zombie, or its pid now
+ * another process's. */
+static bool stale_name(const char *name)
+{
+	unsigned long long f[3];
+	int n = 0;
+	const char *p;
+
+	if (strncmp(name, "vb-", 3) != 0)
+		return false;
+	for (p = name + 3; n < 3;) {
+		char *end;
+
+		if (strcmp(p, "leaf") == 0 && n >= 1) {
+			f[n++] = 0;
+			p += 4;
+			break;
+		}
+		if (*p < '0' || *p > '9')
+			return false;
+		errno = 0;
+		f[n++] = strtoull(p, &end, 10);
+		if (errno)
+			return false;
+		p = end;
+		if (*p == '\0')
+			break;
+		if (*p++ != '-')
+			return false;
+	}
+	if (*p || n < 2 || f[0] == 0 || f[0] > INT32_MAX)
+		return false;
+	if (n == 3) /* pid, start, index */
+		return vb_proc_start_time((pid_t)f[0]) != f[1];
+	return vb_proc_start_time((pid_t)f[0]) == 0; /* the old form: the pid alone */
+}
+
+/* Removes the cgroups beneath base that a vb killed during setup or while
+ * its sandbox ran left behind (SIGKILL gives no chance to clean up): only
+ * directories named by vb's scheme, whose vb is gone, that are empty (a
+ * sandbox still running keeps its cgroup: rmdir() refuses it), and that
+ * this process could have made.  The next start beneath the same parent
+ * does it, as the next --net bridge start sweeps stale leases. */
+static void sweep_stale(const char *base)
+{
+	DIR *d = opendir(base);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		struct stat st;
+
+		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+			continue;
+		if (!stale_name(de->d_name))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode))
+			continue;
+		if (getuid() != 0 && st.st_uid != getuid() && st.st_uid != geteuid())
+			continue;
+		(void)unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR);
+	}
+	(void)closedir(d);
+}
+
 static int make_dir(struct vb_cg_state *cs, int version, unsigned ctrls, const char *base,
 		    const char *name, vb_error *err)
 {
@@ -512,6 +594,8 @@ static int make_dir(struct vb_cg_state *cs, int version, unsigned ctrls, const c
 	}
 	if (cs->n_dirs >= ARRAY_SIZE(cs->dirs))
 		return CG_ERR(err, ENOSPC, "too many cgroup hierarchies");
+	if (version == 1)
+		sweep_stale(base); /* v2: before cg_v2_enable() (cg_prepare()) */
 	d = &cs->dirs[cs->n_dirs];
 	d->version = version;
 	d->ctrls = ctrls;
@@ -584,7 +668,8 @@ int cg_v2_enable(struct vb_cg_state *cs, const char *base, const char *const *na
 		if (r == -EBUSY && may_move && !cs->leaf[0] && only_us_in(base)) {
 			char leaf[PATH_MAX + 64], procs[PATH_MAX + 80];
 
-			snprintf(leaf, sizeof(leaf), "%s/vb-%d-leaf", base, (int)getpid());
+			snprintf(leaf, sizeof(leaf), "%s/vb-%d-%llu-leaf", base, (int)getpid(),
+				 self_start());
 			snprintf(procs, sizeof(procs), "%s/cgroup.procs", leaf);
 			r = vb_fault("cg-leaf");
 			if (r == 0 && mkdir(leaf, 0755) < 0)
@@ -851,12 +936,16 @@ int cg_prepare(struct vb_sandbox *sb, vb_error *err)
 	r = vb_rollback_push(&sb->rb, cg_state_free, sb, false);
 	if (r < 0)
 		return CG_ERR(err, -r, "Out of memory");
-	snprintf(name, sizeof(name), "vb-%d-%u", (int)getpid(),
+	/* The start time names the owner with the pid: a sweep must not take
+	 * a recycled pid for a live vb, nor a live vb for a dead one. */
+	snprintf(name, sizeof(name), "vb-%d-%llu-%u", (int)getpid(), self_start(),
 		 __atomic_fetch_add(&name_counter, 1, __ATOMIC_RELAXED));
 
 	/* cgroup v2: the sandbox's own cgroup, with the controllers it
 	 * delegates. */
 	r = parent_dir(cg, NULL, base, sizeof(base));
+	if (r == 0)
+		sweep_stale(base);
 	if (r == 0 && !v2_can_migrate(cg, base)) {
 		/* Not delegated to us: the v1 hierarchies may still be. */
 		if (need & v2_available(base))
