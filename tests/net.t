@@ -1009,4 +1009,47 @@ else
 	ok "--net-prune removes the idle bridge and the nft table"
 fi
 is "$(residue)" "" "nothing of voidbox's left in the host namespace"
+# ---- bridge:NAME names vb's bridge, nothing else -------------------------------------
+# An existing link that is not a bridge vb made (lo, a veth, someone's
+# bridge) is refused in one line before anything is touched: lo keeps its
+# addresses and TCP on lo still works, no address, nft set or lease is made
+# for it.  --net-prune never deletes such a link, even when a directory for
+# its name is in vb's run directory.
+ip link add vbtv0 type veth peer name vbtv1
+ip link add vbtbr type bridge
+"$PY" -c 'import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 7790)); s.listen(8); open(sys.argv[1], "w").close()
+while True:
+    c, _ = s.accept(); c.send(b"lo-ok\n"); c.close()' "$T/lo.ready" &
+PIDS+=($!)
+for _ in $(seq 200); do [ -e "$T/lo.ready" ] && break; sleep 0.05; done
+lo_before=$(ip -o addr show dev lo | awk '{ print $4 }' | sort | tr '\n' ' ')
+before=$(residue)
+for name in lo vbtv0 vbtbr; do
+	timeout 20 "${VBR[@]}" --net "bridge:$name" true >"$T/io/out" 2>"$T/io/err"
+	rc=$?
+	if [ "$rc" = 1 ] && [ "$(wc -l <"$T/io/err")" = 1 ] &&
+		grep -Eq "^$PROG: --net bridge:$name: $name (exists and is not a bridge|is a bridge vb did not make)" "$T/io/err" &&
+		[ "$(residue)" = "$before" ] && [ ! -e "/run/voidbox/net/$name" ] &&
+		! nft list table inet voidbox 2>/dev/null | grep -q -- "-$name"; then
+		ok "--net bridge:$name (not vb's bridge): refused in one line, nothing touched"
+	else
+		not_ok "--net bridge:$name (not vb's bridge): refused in one line, nothing touched"
+		diag "rc=$rc err=$(cat "$T/io/err")"
+		nft list table inet voidbox 2>/dev/null | grep -- "-$name" | head -3 | while read -r l; do diag "nft: $l"; done
+	fi
+done
+is "$(ip -o addr show dev lo | awk '{ print $4 }' | sort | tr '\n' ' ')" "$lo_before" "lo keeps its addresses, and only them"
+is "$("$PY" -c 'import socket; s = socket.create_connection(("127.0.0.1", 7790), timeout=10); print(s.recv(16).decode().strip())' 2>&1)" \
+	"lo-ok" "TCP on lo still works after --net bridge:lo was refused"
+mkdir -p /run/voidbox/net/lo /run/voidbox/net/vbtv0 /run/voidbox/net/vbtbr
+timeout 20 "$VB_BIN" --net-prune >/dev/null 2>&1
+for name in lo vbtv0 vbtbr; do
+	check "--net-prune leaves $name alone (a directory for it in /run/voidbox/net)" ip link show "$name" >/dev/null 2>&1
+done
+rm -rf /run/voidbox/net/lo /run/voidbox/net/vbtv0 /run/voidbox/net/vbtbr
+ip link del vbtv0
+ip link del vbtbr
+
 done_testing

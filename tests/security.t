@@ -242,5 +242,24 @@ t_pasta_good_tun() {
 	expect_ok
 }
 mcase "/dev/net/tun usable: --check-host says pasta works; --net pasta runs" t_pasta_good_tun
+# A default action that denies what the command needs to start (execve, and
+# exit_group to end): refused before anything starts, in one line naming
+# the option, never a SIGSEGV (139) nor a hang (the run is bounded).
+t_default_denies_exec() {
+	need_policy || return 77
+	local f=$T/fix/pol-noexec g=$T/fix/pol-noexec-default act
+	printf 'allow read write\n' >"$f"
+	printf 'default eperm\nallow read write\n' >"$g"
+	chmod 644 "$f" "$g"
+	for act in enosys eperm; do
+		residue_snap
+		run_mode "$1" -- --seccomp-policy "$f" --seccomp-default-action "$act" "${SB[@]}" true
+		expect_fail "--seccomp-default-action: the seccomp policy does not allow execve, so no command could start (allow execve, exit and exit_group)" &&
+			residue_check || return 1
+	done
+	run_mode "$1" -- --seccomp-policy "$g" "${SB[@]}" true
+	expect_fail "the seccomp policy's default: the seccomp policy does not allow execve, so no command could start (allow execve, exit and exit_group)"
+}
+mcase "--seccomp-default-action denying execve/exit_group: refused in one line, no SIGSEGV" t_default_denies_exec
 
 done_testing

@@ -423,8 +423,9 @@ static void test_v2_leaf(void)
 		close(p[0]);
 		vb_write_file_at(AT_FDCWD, procs, "0");
 		r[k++] = cg_v2_enable(&cs, base, names, flags, 1, true, &err) == 0 ? '1' : '0';
-		snprintf(want, sizeof(want), "/vbunit-leaf-%d/vb-%d-leaf", (int)getppid(),
-			 (int)getpid());
+		/* Named with vb's pid and start time (cgroup.c's sweep). */
+		snprintf(want, sizeof(want), "/vbunit-leaf-%d/vb-%d-%llu-leaf", (int)getppid(),
+			 (int)getpid(), vb_proc_start_time(getpid()));
 		r[k++] = cs.moved && cg_self_path(NULL, self, sizeof(self)) == 0 &&
 					 strcmp(self, want) == 0
 				 ? '1'

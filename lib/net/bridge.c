@@ -20,8 +20,10 @@
 #include <linux/netlink.h>
 #include <stdio.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 
 #include "fault.h"
+
 #include "net/net.h"
 
 /* ---- undo steps ------------------------------------------------------------ */
@@ -282,6 +284,40 @@ static int set_sysctl(const vb_config *cfg, const char *ifname, const char *name
 	return 0;
 }
 
+/* --net bridge:NAME names vb's bridge: one vb made (it carries
+ * NET_BRIDGE_ALIAS), or none yet.  An existing link that is not (lo, a veth,
+ * someone's bridge) is refused before anything is touched: vb would put an
+ * address, NAT and guard rules on it.  A bridge without an alias whose
+ * lease directory is there already is vb's too: made by an earlier
+ * version, or by a vb that is setting the alias right now. */
+static int bridge_check_own(struct vb_net_state *st, vb_error *err)
+{
+	const char *name = st->net->bridge;
+	char kind[32] = "", alias[64] = "", msg[256] = "", dir[PATH_MAX];
+	struct stat sb;
+	int r;
+
+	r = rt_link_kind(&st->host_nl, name, kind, sizeof(kind), alias, sizeof(alias), msg,
+			 sizeof(msg));
+	if (r == -ENODEV)
+		return 0;
+	if (r < 0)
+		return NET_ERR(err, -r, "Can't find bridge %s%s%s", name, *msg ? ": " : "", msg);
+	if (strcmp(kind, "bridge") != 0)
+		return vb_err(err, VB_STAGE_NETWORK, -1, 0,
+			      "--net bridge:%s: %s exists and is not a bridge (%s)", name, name,
+			      *kind ? kind : "no link kind");
+	if (strcmp(alias, NET_BRIDGE_ALIAS) == 0)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s/%s", NET_RUN_DIR, name);
+	if (!alias[0] && stat(dir, &sb) == 0)
+		return 0;
+	return vb_err(err, VB_STAGE_NETWORK, -1, 0,
+		      "--net bridge:%s: %s is a bridge vb did not make (its alias is '%s', not "
+		      "'%s')",
+		      name, name, alias, NET_BRIDGE_ALIAS);
+}
+
 /* The bridge with its gateway addresses, up.  Most starts find it so: one
  * RTM_GETLINK, then one batch whose address requests answer EEXIST. */
 static int ensure_bridge(struct vb_net_state *st, int *ret_index, bool *ret_created, vb_error *err)
@@ -309,6 +345,17 @@ static int ensure_bridge(struct vb_net_state *st, int *ret_index, bool *ret_crea
 	}
 	if (r < 0)
 		return NET_ERR(err, -r, "Can't find bridge %s", net->bridge);
+	{
+		/* vb's mark (bridge_check_own()): the kernel takes no alias
+		 * at creation.  Also on a bridge of an earlier version. */
+		char kind[32] = "", alias[64] = "";
+
+		if (rt_link_kind(&st->host_nl, net->bridge, kind, sizeof(kind), alias,
+				 sizeof(alias), msg, sizeof(msg)) == 0 &&
+		    strcmp(alias, NET_BRIDGE_ALIAS) != 0)
+			(void)rt_link_set_alias(&st->host_nl, idx, NET_BRIDGE_ALIAS, msg,
+						sizeof(msg));
+	}
 
 	nl_batch_init(&b);
 	r = vb_fault("net-gateway");
@@ -390,6 +437,9 @@ int bridge_prepare(struct vb_net_state *st, vb_error *err)
 	if (r < 0)
 		return NET_ERR(err, -r, "Out of memory");
 
+	r = bridge_check_own(st, err);
+	if (r < 0)
+		return r;
 	r = vb_fault("net-lease");
 	if (r < 0)
 		return NET_ERR(err, EIO, "Can't lease an address on %s", net->bridge);

@@ -157,6 +157,14 @@ int rt_put_route_default(struct nl_batch *b, int family, int index, const void *
 int rt_link_get(struct nl_sock *nl, const char *name, int *ret_index, unsigned *ret_flags,
 		char *msg, size_t n);
 int rt_link_index(struct nl_sock *nl, const char *name, int *ret_index, char *msg, size_t n);
+/* The link's IFLA_INFO_KIND ("" for lo and other kindless devices) and its
+ * alias ("" when none); -ENODEV when there is no such link. */
+int rt_link_kind(struct nl_sock *nl, const char *name, char *kind, size_t kind_size, char *alias,
+		 size_t alias_size, char *msg, size_t n);
+int rt_link_set_alias(struct nl_sock *nl, int index, const char *alias, char *msg, size_t n);
+/* The alias vb gives the bridges it makes: a bridge without it is not vb's
+ * (lib/net/bridge.c bridge_check_own(), lib/net/prune.c). */
+#define NET_BRIDGE_ALIAS "voidbox bridge"
 int rt_bridge_create(struct nl_sock *nl, const char *name, unsigned mtu, char *msg, size_t n);
 /* The peer in peer_ns_fd (-1: here) with ifindex peer_index (0: any). */
 int rt_veth_create(struct nl_sock *nl, const char *name, const char *peer, int peer_ns_fd,

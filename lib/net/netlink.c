@@ -523,6 +523,96 @@ int rt_link_get(struct nl_sock *nl, const char *name, int *ret_index, unsigned *
 	return 0;
 }
 
+struct link_kind {
+	int index;
+	char kind[32];
+	char alias[64];
+};
+
+static int link_kind_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct link_kind *lk = data;
+	const struct ifinfomsg *ifi;
+	const struct nlattr *a, *i;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK || nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*ifi))
+		return 0;
+	ifi = mnl_nlmsg_get_payload(nlh);
+	lk->index = ifi->ifi_index;
+	mnl_attr_for_each(a, nlh, sizeof(*ifi))
+	{
+		if (mnl_attr_get_type(a) == IFLA_IFALIAS &&
+		    mnl_attr_validate(a, MNL_TYPE_STRING) == 0) {
+			size_t len = mnl_attr_get_payload_len(a);
+
+			if (len >= sizeof(lk->alias))
+				len = sizeof(lk->alias) - 1;
+			memcpy(lk->alias, mnl_attr_get_payload(a), len);
+			lk->alias[len] = '\0';
+			lk->alias[strcspn(lk->alias, "\n")] = '\0';
+		}
+		if (mnl_attr_get_type(a) != IFLA_LINKINFO ||
+		    mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
+			continue;
+		mnl_attr_for_each_nested(i, a)
+		{
+			if (mnl_attr_get_type(i) == IFLA_INFO_KIND &&
+			    mnl_attr_validate(i, MNL_TYPE_STRING) == 0) {
+				size_t len = mnl_attr_get_payload_len(i);
+
+				if (len >= sizeof(lk->kind))
+					len = sizeof(lk->kind) - 1;
+				memcpy(lk->kind, mnl_attr_get_payload(i), len);
+				lk->kind[len] = '\0';
+			}
+		}
+	}
+	return 0;
+}
+
+int rt_link_kind(struct nl_sock *nl, const char *name, char *kind, size_t kind_size, char *alias,
+		 size_t alias_size, char *msg, size_t n)
+{
+	uint8_t buf[512];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+	struct link_kind lk = { 0 };
+	int r;
+
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	r = nl_talk(nl, nlh, link_kind_cb, &lk, msg, n);
+	if (r < 0)
+		return r;
+	if (lk.index <= 0)
+		return -ENODEV;
+	snprintf(kind, kind_size, "%s", lk.kind);
+	snprintf(alias, alias_size, "%s", lk.alias);
+	return 0;
+}
+
+int rt_link_set_alias(struct nl_sock *nl, int index, const char *alias, char *msg, size_t n)
+{
+	struct nl_batch _b;
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+
+	nl_batch_init(&_b);
+	nlh = put_link_msg(&_b, RTM_NEWLINK, 0);
+	if (!nlh)
+		return -ENOSPC;
+	ifi = mnl_nlmsg_get_payload(nlh);
+	ifi->ifi_index = index;
+	mnl_attr_put_strz(nlh, IFLA_IFALIAS, alias);
+	if (batch_end(&_b, nlh) < 0)
+		return -ENOSPC;
+	return nl_batch_send(nl, &_b, NULL, msg, n);
+}
+
 int rt_link_index(struct nl_sock *nl, const char *name, int *ret_index, char *msg, size_t n)
 {
 	return rt_link_get(nl, name, ret_index, NULL, msg, n);

@@ -76,6 +76,14 @@ VB_EXPORT int vb_net_prune(vb_error *err)
 		int lockfd = -1;
 		char msg[256] = "";
 
+		char kind[32] = "", alias[64] = "";
+
+		/* Only a bridge vb made: never lo, a veth, someone's bridge,
+		 * whatever directory a run left for its name. */
+		r = rt_link_kind(&nl, names[i], kind, sizeof(kind), alias, sizeof(alias), msg,
+				 sizeof(msg));
+		if (r == 0 && (strcmp(kind, "bridge") != 0 || strcmp(alias, NET_BRIDGE_ALIAS) != 0))
+			continue;
 		r = ipam_busy(names[i], bridge_sweep_stale, &nl, &busy, &lockfd);
 		if (r < 0 || busy) {
 			if (lockfd >= 0)

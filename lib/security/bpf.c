@@ -295,6 +295,17 @@ static bool tiocsti_allowed_by_name(const struct vb_sec_config *sec)
 	return false;
 }
 
+/* Whether the resolved rules (def for a name without one) let name run. */
+static bool st_allows(const struct resolve_state *st, const char *name, enum sec_action def)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = st->n; i-- > 0;)
+		if (st->v[i].len == len && memcmp(st->v[i].name, name, len) == 0)
+			return st->v[i].action == SEC_ALLOW || st->v[i].action == SEC_LOG;
+	return def == SEC_ALLOW || def == SEC_LOG;
+}
+
 /* Compiles the rules into up to three programs (see the top of the file). */
 static int compile_policy(struct vb_sec_config *sec, struct vb_bpf_prog *out, size_t *ret_n,
 			  vb_error *err)
@@ -324,6 +335,26 @@ static int compile_policy(struct vb_sec_config *sec, struct vb_bpf_prog *out, si
 				     SEC_ERRNO, EPERM, 0);
 	if (r < 0)
 		goto fail;
+	/* The filter is loaded before the exec: a policy that does not let
+	 * the command be exec'd, or a process end, can start nothing (the
+	 * exec fails, the child cannot even exit: SIGSEGV in _exit()).
+	 * Refused here, naming what set the default. */
+	{
+		static const char *const needed[] = { "execve", "exit_group", "exit" };
+
+		for (size_t k = 0; k < ARRAY_SIZE(needed); k++) {
+			if (st_allows(&st, needed[k], def))
+				continue;
+			free(st.v);
+			return vb_err(
+				err, VB_STAGE_SECCOMP, -1, 0,
+				"%s: the seccomp policy does not allow %s, so no command could "
+				"start (allow execve, exit and exit_group)",
+				sec->default_action != SEC_UNSET ? "--seccomp-default-action"
+								 : "the seccomp policy's default",
+				needed[k]);
+		}
+	}
 
 	/* The syscall table (out[0], loaded last). */
 	r = -ENOMEM;
