@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/fsuid.h>
 
@@ -172,15 +173,22 @@ unsigned long long vb_proc_start_time(pid_t pid)
 	p++;
 	if (p[0] == ' ' && (p[1] == 'Z' || p[1] == 'X' || p[1] == 'x'))
 		return 0;
-	for (int field = 3; field < 22 && p; field++) {
+	for (int field = 3; field < 31 && p; field++) {
 		p = strchr(p + 1, ' ');
+		if (!p)
+			break;
 		/* Field 9, the kernel's flags: PF_EXITING (0x4) is a process
 		 * past the point of no return (killed, tearing down its
 		 * namespaces), gone for every purpose of an owner. */
-		if (p && field + 1 == 9 && (strtoul(p + 1, NULL, 10) & 0x4))
+		if (field + 1 == 9 && (strtoul(p + 1, NULL, 10) & 0x4))
+			return 0;
+		if (field + 1 == 22)
+			start = strtoull(p + 1, NULL, 10);
+		/* Field 31, its pending signals: a SIGKILL there (a parent-
+		 * death signal just sent, on a loaded machine not yet acted
+		 * on) cannot be stopped; gone too. */
+		if (field + 1 == 31 && (strtoull(p + 1, NULL, 10) & (1ULL << (SIGKILL - 1))))
 			return 0;
 	}
-	if (p)
-		start = strtoull(p + 1, NULL, 10);
 	return start;
 }
