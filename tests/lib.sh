@@ -378,7 +378,19 @@ _residue() {
 		[ -d "$d" ] && find "$d" -xdev \( -path "$T/io" -o -path "$T/w" \) -prune -o -print 2>/dev/null
 	done | sort
 }
-residue_snap() { _residue >"$T/io/residue.before"; }
+# residue_snap waits (briefly, bounded) for the state to hold still: a
+# process of an earlier case still being reaped would be in the snapshot and
+# gone from the check.
+residue_snap() {
+	local i
+	_residue >"$T/io/residue.before"
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		_residue >"$T/io/residue.again"
+		cmp -s "$T/io/residue.before" "$T/io/residue.again" && ! grep -q '^pid [0-9]* $' "$T/io/residue.again" && return 0
+		mv "$T/io/residue.again" "$T/io/residue.before"
+		sleep 0.2
+	done
+}
 # kill_gone PID...: SIGKILL, then wait until each is gone from /proc (an
 # orphan of ours is a zombie until this shell reaps it: a snapshot taken
 # before that would list it, and the check after would miss it).
