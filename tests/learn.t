@@ -83,6 +83,26 @@ t_learn_child() {
 }
 mcase "the calls of children and grandchildren are recorded" t_learn_child
 
+# Timing: a shell's `wait` reaps a child that is already gone with wait4
+# alone and sleeps in rt_sigsuspend for one that is not.  Learned where the
+# child was fast (it exits before `wait`), the policy must still hold where
+# it is slow; before the families were added the replay got EPERM from
+# rt_sigsuspend and spun until the bound.
+t_learn_families() {
+	local m=$1 d f
+	d=$(mkw "families-$m")
+	f=$d/policy
+	run_mode "$m" -- --seccomp-learn "$f" "${LSB[@]}" sh -c 'true & sleep 1; wait; echo done'
+	expect_ok done && policy_ok "$f" || return 1
+	has "$f" 'allow wait4' && has "$f" 'allow rt_sigsuspend' && has "$f" 'allow waitid' &&
+		has "$f" 'allow restart_syscall' || return 1
+	hasnt "$f" 'allow socket' || return 1
+	VB_TEST_BOUND=30 run_mode "$m" -- --seccomp-policy "$f" --seccomp-default-action eperm "${LSB[@]}" \
+		sh -c 'sleep 0.5 & wait; echo done'
+	expect_ok done
+}
+mcase "learned policy: the calls of the same operation that timing picks (wait, signals, sleep)" t_learn_families
+
 t_learn_restrictive() {
 	local m=$1 d f
 	d=$(mkw "probe-$m")

@@ -740,12 +740,75 @@ static int cmp_str(const void *a, const void *b)
  * exec), and exit/exit_group are never reported. */
 static const char *const always[] = { "execve", "exit", "exit_group" };
 
+/* Calls that stand for one operation, where which of them a run makes
+ * depends on timing: a shell's `wait` reaps a child that already exited
+ * with wait4 alone, and sleeps in rt_sigsuspend when it has not; a blocking
+ * call interrupted by a signal comes back through restart_syscall.  One run
+ * sees one branch, a loaded machine takes the other, and a replay that gets
+ * EPERM there can spin forever.  So a learned policy that holds one member
+ * of a family allows all of it (vb(1), --seccomp-learn, says so). */
+static const char *const *const families[] = {
+	/* waiting for a child */
+	(const char *const[]){ "wait4", "waitid", "rt_sigsuspend", "pause", NULL },
+	/* signal delivery and masks */
+	(const char *const[]){ "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigsuspend",
+			       "rt_sigtimedwait", "rt_sigpending", "sigaltstack", "restart_syscall",
+			       NULL },
+	/* sleeping */
+	(const char *const[]){ "nanosleep", "clock_nanosleep", "restart_syscall", NULL },
+	/* waiting on fds */
+	(const char *const[]){ "poll", "ppoll", "select", "pselect6", "epoll_wait", "epoll_pwait",
+			       "epoll_pwait2", "restart_syscall", NULL },
+	/* waiting on a futex (threads, locks) */
+	(const char *const[]){ "futex", "futex_waitv", "sched_yield", NULL },
+};
+
+static bool in_names(char *const *names, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Adds the rest of every family one of names[0..*n) belongs to; names has
+ * room for learn_family_room() more. */
+static int add_families(char **names, size_t *n)
+{
+	for (size_t f = 0; f < ARRAY_SIZE(families); f++) {
+		bool seen = false;
+
+		for (const char *const *m = families[f]; *m && !seen; m++)
+			seen = in_names(names, *n, *m);
+		if (!seen)
+			continue;
+		for (const char *const *m = families[f]; *m; m++) {
+			if (in_names(names, *n, *m) || !sec_syscall_known(*m) ||
+			    seccomp_syscall_resolve_name(*m) == __NR_SCMP_ERROR)
+				continue;
+			if (!(names[(*n)++] = strdup(*m)))
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static size_t learn_family_room(void)
+{
+	size_t room = 0;
+
+	for (size_t f = 0; f < ARRAY_SIZE(families); f++)
+		for (const char *const *m = families[f]; *m; m++)
+			room++;
+	return room;
+}
+
 /* The policy text: header, "default eperm", one "allow NAME" per line,
  * sorted and de-duplicated (an arch's number and its compat arches' are one
  * name), then the numbers no name is known for, as comments. */
 static int learn_format(const struct vb_learn *l, const vb_config *cfg, char **ret, size_t *ret_len)
 {
-	size_t n = 0, cap = l->n_recs + ARRAY_SIZE(always);
+	size_t n = 0, cap = l->n_recs + ARRAY_SIZE(always) + learn_family_room();
 	char **names = calloc(cap, sizeof(char *));
 	char *text = NULL, cmd[81], path[256];
 	size_t len = 0;
@@ -765,6 +828,8 @@ static int learn_format(const struct vb_learn *l, const vb_config *cfg, char **r
 		if (s)
 			names[n++] = s;
 	}
+	if (add_families(names, &n) < 0)
+		goto out;
 	qsort(names, n, sizeof(*names), cmp_str);
 
 	/* For the header, printable: a newline would end the comment. */
