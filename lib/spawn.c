@@ -297,6 +297,20 @@ static int command_main(void *arg)
 	run_command(a->st, a->mask);
 }
 
+/* AddressSanitizer tracks one stack per thread: a clone onto another stack
+ * makes it warn on stderr ("ignoring requested __asan_handle_no_return")
+ * and it may report false positives after, so its builds fork. */
+#if defined(__SANITIZE_ADDRESS__)
+#define VB_SAN_STACKS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define VB_SAN_STACKS 1
+#endif
+#endif
+#ifndef VB_SAN_STACKS
+#define VB_SAN_STACKS 0
+#endif
+
 /* PID 1's child, the command.  A clone that shares PID 1's memory until its
  * exec (CLONE_VM | CLONE_VFORK, as posix_spawn() does): no page tables
  * copied, no copy-on-write faults on either side, and PID 1 sleeps until
@@ -316,7 +330,7 @@ static pid_t spawn_command(struct spawn_state *st, const sigset_t *mask, int dum
 	struct command_args a = { .st = st, .mask = mask };
 	pid_t pid;
 
-	if (st->child.cfg->block_fd < 0 && !sup_has_events(st->child.sb))
+	if (!VB_SAN_STACKS && st->child.cfg->block_fd < 0 && !sup_has_events(st->child.sb))
 		return clone(command_main, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD,
 			     &a);
 	pid = fork();
