@@ -14,7 +14,7 @@ BUSYBOX=$(command -v busybox)
 TO=60
 residue_snap
 mkdir -p "$T/oci"
-cp "$VB" "$T/oci/vb"
+cp "$T/bin/$PROG" "$T/oci/vb"  # $VB itself may be under the /tmp lib.sh hid
 chmod 755 "$T/oci" "$T/oci/vb"
 VBO=$T/oci/vb
 

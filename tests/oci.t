@@ -38,7 +38,7 @@ ip netns exec "$NS" ip link set lo up
 residue_snap
 # The runtime under test, where the test user can run it; vb-oci by name.
 mkdir -p "$T/oci"
-cp "$VB" "$T/oci/vb"
+cp "$T/bin/$PROG" "$T/oci/vb"  # $VB itself may be under the /tmp lib.sh hid
 if [ -n "${VB_SAN_CFLAGS:-}" ]; then
 	# podman and conmon do not pass our environment on: a sanitizer build
 	# gets its options from a wrapper (LeakSanitizer is not what this is for).
