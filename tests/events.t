@@ -318,8 +318,9 @@ t_reader_gone() {
 	residue_snap
 	rm -f "$T/io/fifo"; mkfifo "$T/io/fifo"; chmod 666 "$T/io/fifo"
 	( exec 3<"$T/io/fifo"; exec 3<&- ) &
+	local reader=$!
 	run_mode "$1" -- "${SBP[@]}" --bind "$w" /w --status-fd 3 sh -c 'sleep 0.2; echo done >/w/m; exit 6' 3>"$T/io/fifo"
-	wait
+	wait "$reader"
 	expect_rc 6 && expect_err "$PROG: --status-fd 3: Broken pipe; no further events are written" || return 1
 	[ "$(cat "$w/m")" = done ] || { diag "the command did not finish"; return 1; }
 	residue_check

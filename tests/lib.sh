@@ -302,6 +302,48 @@ expect_fail() { expect_rc 1 && expect_err "$PROG: $1" && expect_out ""; }
 
 # mcase DESC FN [MODES...]: runs FN MODE for each mode (default: all three).
 # FN returns 0 (pass), 77 (skip, reason in SKIP_REASON) or anything else (fail).
+# A case as a whole is bounded too (VB_TEST_CASE_BOUND seconds, default
+# 900): whatever it waits on outside run_mode (a fifo, a background job), a
+# watchdog ends the case's processes and mcase fails it by name.  The
+# watchdog is a bash read with a timeout on a fifo, so it leaves no process
+# behind when the case ends in time.
+VB_TEST_CASE_BOUND=${VB_TEST_CASE_BOUND:-900}
+# _kill_tree SIG PID EXCEPT: SIG to every descendant of PID but EXCEPT.
+_kill_tree() {
+	local p
+	for p in $(ps -e -o pid=,ppid= | awk -v root="$2" -v skip="$3" '
+		{ parent[$1] = $2 }
+		END { for (p in parent) { q = p; while (q in parent && q != root && q != skip) q = parent[q]
+			if (q == root && p != root && p != skip) print p } }'); do
+		kill "-$1" "$p" 2>/dev/null
+	done
+}
+# The watchdog is not a job of the test's shell (a bare `wait` in a case
+# must not wait for it): started from a command substitution, it is an
+# orphan that the shell (the subreaper) reaps.
+_watchdog_body() {
+	read -r -t "$VB_TEST_CASE_BOUND" _ <>"$T/io/watchdog" && exit 0
+	echo "$1" >"$T/io/case-timed-out"
+	_kill_tree TERM "$$" "$BASHPID"
+	read -r -t 3 _ <>"$T/io/watchdog"
+	_kill_tree KILL "$$" "$BASHPID"
+}
+_watchdog_start() {
+	rm -f "$T/io/case-timed-out"
+	[ -p "$T/io/watchdog" ] || mkfifo "$T/io/watchdog" "$T/io/watchdog-tick"
+	_WATCHDOG=$(_watchdog_body "$1" </dev/null >/dev/null 2>&1 & echo $!)
+}
+_watchdog_stop() {
+	local fd i
+	# Read-write: opening a fifo only to write blocks while no one reads.
+	exec {fd}<>"$T/io/watchdog"
+	echo >&"$fd"
+	for i in $(seq 100); do
+		kill -0 "$_WATCHDOG" 2>/dev/null || break
+		read -r -t 0.05 _ <>"$T/io/watchdog-tick" 2>/dev/null || :
+	done
+	exec {fd}>&-
+}
 mcase() {
 	local desc=$1 fn=$2 m r
 	shift 2
@@ -316,9 +358,14 @@ mcase() {
 		fi
 		SKIP_REASON=
 		rc= out= err= LAST_CMD= TIMED_OUT=
+		_watchdog_start "$desc [$m]"
 		"$fn" "$m"
 		r=$?
-		if [ -n "$TIMED_OUT" ]; then
+		_watchdog_stop
+		if [ -s "$T/io/case-timed-out" ]; then
+			not_ok "$desc [$m] (the case took over ${VB_TEST_CASE_BOUND}s; its processes were killed; last run: ${LAST_CMD:-none})"
+			show_run
+		elif [ -n "$TIMED_OUT" ]; then
 			not_ok "$desc [$m] (timed out waiting for: $TIMED_OUT)"
 			show_run
 		elif [ $r = 0 ]; then

@@ -51,10 +51,9 @@ dwp() {
 		sleep 0.1
 	done
 	if [ -z "$state" ] || [ "$state" = Z ]; then
-		wait 2>/dev/null; return 1
+		return 1
 	fi
 	kill_gone "$spid"   # an orphan of ours: we are the subreaper
-	wait 2>/dev/null
 	return 0
 }
 t_die_with_parent() {
